@@ -1,0 +1,49 @@
+#!/bin/bash
+# The full test run: installs dependencies, builds and installs the extension,
+# then runs every suite as the postgres OS user (PostgreSQL refuses to run as
+# root) in a scratch copy of the tree, on throwaway clusters on loopback:
+#   pg_regress  single-region API and error messages   (sql/, expected/)
+#   pgTAP       catalog and privilege contract          (test/pgtap/)
+#   TAP         several regions and clusters, outages    (test/t/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+scripts/install-deps.sh
+scripts/build.sh
+
+# Root runs the tests through runuser; anyone else needs sudo.
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=
+    as_postgres() { runuser -u postgres -- env PATH="/usr/lib/postgresql/15/bin:$PATH" "$@"; }
+else
+    SUDO=sudo
+    as_postgres() { sudo -u postgres env PATH="/usr/lib/postgresql/15/bin:$PATH" "$@"; }
+fi
+work=$(mktemp -d /tmp/pg_global_tables-test.XXXXXX)
+cleanup() {
+    # Stop any cluster a failed test left behind, then remove the copy.
+    for pid in $(find "$work" -name postmaster.pid -exec head -1 {} \; 2>/dev/null); do
+        $SUDO kill -QUIT "$pid" 2>/dev/null || true
+    done
+    [ -n "${KEEP_TEST_DIR:-}" ] || $SUDO rm -rf "$work"
+}
+trap cleanup EXIT
+cp -a "$top/." "$work/"
+$SUDO chown -R postgres "$work"
+
+status=0
+if ! as_postgres make -C "$work" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config \
+        installcheck ${PROVE_TESTS:+PROVE_TESTS="$PROVE_TESTS"} ${REGRESS:+REGRESS="$REGRESS"}; then
+    status=1
+    [ -f "$work/regression.diffs" ] && cat "$work/regression.diffs"
+    find "$work/tmp_check" -name '*.log' -path '*log*' 2>/dev/null | head -20 | while read -r f; do
+        echo "==== $f"; tail -40 "$f"; done
+fi
+if ! as_postgres "$work/test/pgtap/run.sh"; then
+    status=1
+fi
+if [ "$status" -eq 0 ]; then
+    echo "all test suites passed"
+fi
+exit "$status"

@@ -1,0 +1,39 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt.h
+ *		Declarations shared by every part of pg_global_tables.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GT_H
+#define GT_H
+
+#define GT_EXTENSION_NAME		"pg_global_tables"
+#define GT_LIBRARY_NAME			"pg_global_tables"
+#define GT_VERSION				"0.1.0"
+
+/* Longest region name: slot names are gt_<local>_<peer> within NAMEDATALEN. */
+#define GT_REGION_NAME_MAXLEN	29
+
+/* Names of the replication metadata columns every replica table carries. */
+#define GT_COL_ITEM				"item"
+#define GT_COL_UPDATE_TIME		"gt_update_time"
+#define GT_COL_UPDATE_REGION	"gt_update_region"
+#define GT_COL_DELETING			"gt_deleting"
+
+/* GUCs (pg_global_tables.c) */
+extern int	gt_apply_retry_interval;
+extern int	gt_launcher_naptime;
+extern int	gt_clock_offset;
+
+/* True when the library was loaded by shared_preload_libraries. */
+extern bool gt_loaded_at_startup;
+
+extern void gt_check_prerequisites(void);
+
+#endif							/* GT_H */

@@ -1,0 +1,580 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_apply.c
+ *		Link worker of pg_global_tables: connects to one peer region, streams
+ *		its item versions from the slot the peer keeps for this region, and
+ *		applies them here through the last-writer-wins trigger.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt_apply.c
+ *
+ * NOTES
+ *	  Progress
+ *		The worker sets up the replication origin gt_<local>_<peer> before it
+ *		applies anything, and sets the origin LSN and timestamp before each
+ *		commit, so the commit record itself records how far the stream has
+ *		been applied (see origin.c).  After a crash the worker restarts from
+ *		that position; a change sent twice meets the LWW trigger, which
+ *		discards a version equal to the stored one, so it has no effect.
+ *		Flush positions reported to the peer never pass what is committed
+ *		here, so the peer's slot keeps whatever may still be needed.
+ *
+ *	  Which changes apply
+ *		A version is applied only if this region still has a replica of the
+ *		table and still lists the peer as a replica of it; the check is part
+ *		of the apply statement, so it sees the catalog as of this transaction.
+ *		A disassociated replica therefore stops receiving in both directions.
+ *
+ *	  Errors
+ *		An error ends the worker (exit code 1) after the transaction is rolled
+ *		back; the launcher restarts it after "gt.apply_retry_interval".  An
+ *		error context names the peer, the table and the remote transaction.
+ *
+ *	  Memory
+ *		ApplyContext lives as long as the worker; ApplyMessageContext is reset
+ *		after every message; cached statements are kept by SPI_keepplan.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "libpq/libpq-be-fe-helpers.h"
+#include "libpq/pqformat.h"
+#include "libpq/pqsignal.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "replication/origin.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "gt.h"
+#include "gt_apply.h"
+#include "gt_conflict.h"
+#include "gt_proto.h"
+#include "gt_remote.h"
+
+/* How often to report progress to the peer when nothing else happens. */
+#define FEEDBACK_INTERVAL_MS	1000
+
+typedef struct ApplyPlan
+{
+	char		table_name[256];	/* hash key */
+	SPIPlanPtr	plan;			/* NULL: no such global table here */
+} ApplyPlan;
+
+static MemoryContext ApplyContext = NULL;
+static MemoryContext ApplyMessageContext = NULL;
+static HTAB *ApplyPlans = NULL;
+
+static char local_region[NAMEDATALEN];
+static char peer_region[NAMEDATALEN];
+static PGconn *conn = NULL;
+
+static bool in_remote_txn = false;
+static XLogRecPtr last_committed_lsn = InvalidXLogRecPtr;
+static XLogRecPtr last_reported_lsn = InvalidXLogRecPtr;
+static TimestampTz last_report_time = 0;
+
+/* What the error context callback reports. */
+static struct
+{
+	const char *action;
+	const char *table_name;
+	TransactionId remote_xid;
+	XLogRecPtr	final_lsn;
+} apply_error_state;
+
+/*
+ * gt_link_name writes the slot or origin name for a link, gt_<local>_<peer>,
+ * with '-' (allowed in region names) mapped to '_' (not allowed in slot
+ * names).  dst must hold NAMEDATALEN bytes.
+ */
+void
+gt_link_name(char *dst, const char *local, const char *peer)
+{
+	snprintf(dst, NAMEDATALEN, "gt_%s_%s", local, peer);
+	for (char *p = dst; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+static void
+apply_error_callback(void *arg)
+{
+	if (apply_error_state.action == NULL)
+		return;
+	if (apply_error_state.table_name)
+		errcontext("processing remote data for region \"%s\" during \"%s\" for table \"%s\" in transaction %u, finished at %X/%X",
+				   peer_region, apply_error_state.action,
+				   apply_error_state.table_name,
+				   apply_error_state.remote_xid,
+				   LSN_FORMAT_ARGS(apply_error_state.final_lsn));
+	else
+		errcontext("processing remote data for region \"%s\" during \"%s\" in transaction %u, finished at %X/%X",
+				   peer_region, apply_error_state.action,
+				   apply_error_state.remote_xid,
+				   LSN_FORMAT_ARGS(apply_error_state.final_lsn));
+}
+
+/* Drops the cached statements when any relation changes (relcache callback). */
+static void
+invalidate_plans(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	ApplyPlan  *entry;
+
+	if (ApplyPlans == NULL)
+		return;
+	hash_seq_init(&status, ApplyPlans);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (entry->plan)
+			SPI_freeplan(entry->plan);
+		hash_search(ApplyPlans, entry->table_name, HASH_REMOVE, NULL);
+	}
+}
+
+/*
+ * get_apply_plan returns the statement applying a version to table_name, or
+ * NULL if there is no such global table here.  Must run inside SPI.
+ */
+static SPIPlanPtr
+get_apply_plan(const char *table_name)
+{
+	ApplyPlan  *entry;
+	bool		found;
+	char		key[256];
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	bool		isnull;
+
+	if (strlen(table_name) >= sizeof(key))
+		return NULL;
+	memset(key, 0, sizeof(key));
+	strcpy(key, table_name);
+	entry = hash_search(ApplyPlans, key, HASH_ENTER, &found);
+	if (found)
+		return entry->plan;
+
+	entry->plan = NULL;
+	args[0] = CStringGetTextDatum(table_name);
+	if (SPI_execute_with_args("SELECT gt._apply_sql($1)", 1, argtypes, args,
+							  NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not build apply statement for \"%s\"", table_name);
+	if (SPI_processed == 1)
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			Oid			types[5] = {TEXTOID, INT8OID, TEXTOID, BOOLOID, TEXTOID};
+			char	   *sql = TextDatumGetCString(d);
+			SPIPlanPtr	plan = SPI_prepare(sql, 5, types);
+
+			if (plan == NULL)
+				elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+					 SPI_result_code_string(SPI_result));
+			SPI_keepplan(plan);
+			entry->plan = plan;
+		}
+	}
+	return entry->plan;
+}
+
+static void
+handle_begin(StringInfo s)
+{
+	GtBeginMsg msg;
+
+	gt_proto_read_begin(s, &msg);
+	apply_error_state.action = "BEGIN";
+	apply_error_state.remote_xid = msg.xid;
+	apply_error_state.final_lsn = msg.final_lsn;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "applying remote transaction");
+	in_remote_txn = true;
+}
+
+static void
+handle_version(StringInfo s)
+{
+	GtVersionMsg msg;
+	SPIPlanPtr	plan;
+	Datum		values[5];
+	int			rc;
+
+	if (!in_remote_txn)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("item version outside a transaction from region \"%s\"",
+						peer_region)));
+	gt_proto_read_version(s, &msg);
+	apply_error_state.action = "VERSION";
+	apply_error_state.table_name = msg.table_name;
+
+	plan = get_apply_plan(msg.table_name);
+	if (plan == NULL)
+		return;					/* no replica of that table here any more */
+
+	values[0] = CStringGetTextDatum(msg.item_json);
+	values[1] = Int64GetDatum(msg.update_time);
+	values[2] = CStringGetTextDatum(msg.update_region);
+	values[3] = BoolGetDatum(msg.deleting);
+	values[4] = CStringGetTextDatum(peer_region);
+	rc = SPI_execute_plan(plan, values, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "applying a version failed: %s",
+			 SPI_result_code_string(rc));
+	apply_error_state.table_name = NULL;
+}
+
+static void
+handle_commit(StringInfo s)
+{
+	GtCommitMsg msg;
+
+	if (!in_remote_txn)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("commit outside a transaction from region \"%s\"",
+						peer_region)));
+	gt_proto_read_commit(s, &msg);
+	apply_error_state.action = "COMMIT";
+
+	PopActiveSnapshot();
+	SPI_finish();
+	replorigin_session_origin_lsn = msg.end_lsn;
+	replorigin_session_origin_timestamp = msg.commit_time;
+	CommitTransactionCommand();
+	pgstat_report_stat(false);
+	pgstat_report_activity(STATE_IDLE, NULL);
+
+	in_remote_txn = false;
+	last_committed_lsn = msg.end_lsn;
+	apply_error_state.action = NULL;
+}
+
+/*
+ * apply_message dispatches one message of the stream.
+ */
+static void
+apply_message(StringInfo s)
+{
+	char		type = gt_proto_read_type(s);
+
+	switch (type)
+	{
+		case GT_MSG_BEGIN:
+			handle_begin(s);
+			break;
+		case GT_MSG_VERSION:
+			handle_version(s);
+			break;
+		case GT_MSG_COMMIT:
+			handle_commit(s);
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("invalid message type \"%c\" from region \"%s\"",
+							type, peer_region)));
+	}
+}
+
+/*
+ * send_feedback tells the peer how far this region has applied and made
+ * durable its stream, so that the peer's slot can release WAL.
+ */
+static void
+send_feedback(bool force)
+{
+	StringInfoData buf;
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (!force && last_committed_lsn == last_reported_lsn &&
+		!TimestampDifferenceExceeds(last_report_time, now, FEEDBACK_INTERVAL_MS * 10))
+		return;
+
+	initStringInfo(&buf);
+	pq_sendbyte(&buf, 'r');
+	pq_sendint64(&buf, last_committed_lsn);	/* write */
+	pq_sendint64(&buf, last_committed_lsn);	/* flush */
+	pq_sendint64(&buf, last_committed_lsn);	/* apply */
+	pq_sendint64(&buf, now);
+	pq_sendbyte(&buf, 0);
+	if (PQputCopyData(conn, buf.data, buf.len) <= 0 || PQflush(conn) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("could not send feedback to region \"%s\": %s",
+						peer_region, pchomp(PQerrorMessage(conn)))));
+	pfree(buf.data);
+	last_reported_lsn = last_committed_lsn;
+	last_report_time = now;
+}
+
+/*
+ * process_copy_data handles one CopyData message of the replication stream.
+ */
+static void
+process_copy_data(char *buf, int len)
+{
+	StringInfoData s;
+	char		kind;
+
+	s.data = buf;
+	s.len = len;
+	s.cursor = 0;
+	s.maxlen = -1;
+
+	kind = pq_getmsgbyte(&s);
+	if (kind == 'w')
+	{
+		(void) pq_getmsgint64(&s);	/* dataStart */
+		(void) pq_getmsgint64(&s);	/* walEnd */
+		(void) pq_getmsgint64(&s);	/* sendTime */
+		apply_message(&s);
+	}
+	else if (kind == 'k')
+	{
+		XLogRecPtr	wal_end = pq_getmsgint64(&s);
+		bool		reply;
+
+		(void) pq_getmsgint64(&s);	/* sendTime */
+		reply = pq_getmsgbyte(&s);
+
+		/*
+		 * Every message before the keepalive has been processed: with no
+		 * transaction open, everything up to wal_end is applied here.
+		 */
+		if (!in_remote_txn && wal_end > last_committed_lsn)
+			last_committed_lsn = wal_end;
+		send_feedback(reply);
+	}
+}
+
+/*
+ * read_link_settings reads this region's name and the peer's connection
+ * string from the catalogs, and makes sure the link's origin exists.
+ */
+static char *
+read_link_settings(RepOriginId *originid)
+{
+	char		origin_name[NAMEDATALEN];
+	char	   *conninfo;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	bool		isnull;
+	Datum		d;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	strlcpy(local_region, gt_local_region(), NAMEDATALEN);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(peer_region);
+	if (SPI_execute_with_args("SELECT gt.region_conninfo($1)", 1, argtypes,
+							  args, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not read the connection string of region \"%s\"",
+			 peer_region);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	conninfo = MemoryContextStrdup(ApplyContext, TextDatumGetCString(d));
+	SPI_finish();
+
+	gt_link_name(origin_name, local_region, peer_region);
+	*originid = replorigin_by_name(origin_name, true);
+	if (*originid == InvalidRepOriginId)
+		*originid = replorigin_create(origin_name);
+
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return conninfo;
+}
+
+/*
+ * start_streaming connects to the peer and starts streaming from its slot
+ * for this region at startpos.
+ */
+static void
+start_streaming(const char *conninfo, XLogRecPtr startpos)
+{
+	char		slot_name[NAMEDATALEN];
+	StringInfoData cmd;
+	PGresult   *res;
+	char	   *quoted_peer;
+
+	conn = gt_remote_connect(peer_region, conninfo, true);
+	gt_link_name(slot_name, peer_region, local_region);
+	quoted_peer = PQescapeLiteral(conn, local_region, strlen(local_region));
+	initStringInfo(&cmd);
+	appendStringInfo(&cmd,
+					 "START_REPLICATION SLOT \"%s\" LOGICAL %X/%X (\"proto_version\" '%d', \"peer\" %s)",
+					 slot_name, LSN_FORMAT_ARGS(startpos),
+					 GT_PROTO_VERSION_MAX, quoted_peer);
+	PQfreemem(quoted_peer);
+	res = libpqsrv_exec(conn, cmd.data, PG_WAIT_EXTENSION);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_BOTH)
+	{
+		char	   *msg = pchomp(PQerrorMessage(conn));
+
+		PQclear(res);
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("could not start replication from region \"%s\": %s",
+						peer_region, msg),
+				 errdetail("The slot is \"%s\" in region \"%s\".",
+						   slot_name, peer_region)));
+	}
+	PQclear(res);
+	ereport(LOG,
+			(errmsg("gt apply worker for region \"%s\" started streaming at %X/%X",
+					peer_region, LSN_FORMAT_ARGS(startpos))));
+}
+
+static void
+apply_shutdown(int code, Datum arg)
+{
+	if (conn)
+	{
+		libpqsrv_disconnect(conn);
+		conn = NULL;
+	}
+}
+
+/*
+ * gt_apply_main is the entry point of a link worker.  main_arg is the
+ * database OID; bgw_extra holds the peer region's name.
+ */
+void
+gt_apply_main(Datum main_arg)
+{
+	Oid			dboid = DatumGetObjectId(main_arg);
+	RepOriginId originid;
+	char	   *conninfo;
+	ErrorContextCallback errcallback;
+	HASHCTL		ctl;
+
+	strlcpy(peer_region, MyBgworkerEntry->bgw_extra, NAMEDATALEN);
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+
+	ApplyContext = AllocSetContextCreate(TopMemoryContext, "ApplyContext",
+										 ALLOCSET_DEFAULT_SIZES);
+	ApplyMessageContext = AllocSetContextCreate(ApplyContext,
+												"ApplyMessageContext",
+												ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = 256;
+	ctl.entrysize = sizeof(ApplyPlan);
+	ctl.hcxt = ApplyContext;
+	ApplyPlans = hash_create("gt apply statements", 16, &ctl,
+							 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	CacheRegisterRelcacheCallback(invalidate_plans, (Datum) 0);
+
+	/* Applied changes run as a replica: only ALWAYS triggers fire. */
+	SetConfigOption("session_replication_role", "replica",
+					PGC_SUSET, PGC_S_OVERRIDE);
+	/* Nothing a user created can be picked up by name while applying. */
+	SetConfigOption("search_path", "pg_catalog, pg_temp",
+					PGC_SUSET, PGC_S_OVERRIDE);
+
+	conninfo = read_link_settings(&originid);
+
+	/* Name the session after the link, so gt.links can find this worker. */
+	{
+		char		link[NAMEDATALEN];
+
+		gt_link_name(link, local_region, peer_region);
+		SetConfigOption("application_name", link, PGC_USERSET, PGC_S_SESSION);
+	}
+	replorigin_session_setup(originid);
+	replorigin_session_origin = originid;
+	last_committed_lsn = replorigin_session_get_progress(false);
+	last_reported_lsn = last_committed_lsn;
+
+	before_shmem_exit(apply_shutdown, (Datum) 0);
+	start_streaming(conninfo, last_committed_lsn);
+
+	errcallback.callback = apply_error_callback;
+	errcallback.arg = NULL;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	for (;;)
+	{
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+
+		if (PQconsumeInput(conn) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("could not receive data from region \"%s\": %s",
+							peer_region, pchomp(PQerrorMessage(conn)))));
+		for (;;)
+		{
+			char	   *buf = NULL;
+			int			len = PQgetCopyData(conn, &buf, 1);
+			MemoryContext old;
+
+			if (len == 0)
+				break;
+			if (len == -1)
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("replication stream from region \"%s\" ended",
+								peer_region)));
+			if (len < -1)
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("could not receive data from region \"%s\": %s",
+								peer_region, pchomp(PQerrorMessage(conn)))));
+			old = MemoryContextSwitchTo(ApplyMessageContext);
+			process_copy_data(buf, len);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(ApplyMessageContext);
+			PQfreemem(buf);
+			CHECK_FOR_INTERRUPTS();
+		}
+
+		send_feedback(false);
+
+		rc = WaitLatchOrSocket(MyLatch,
+							   WL_LATCH_SET | WL_SOCKET_READABLE |
+							   WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							   PQsocket(conn), FEEDBACK_INTERVAL_MS,
+							   PG_WAIT_EXTENSION);
+		if (rc & WL_LATCH_SET)
+			ResetLatch(MyLatch);
+	}
+}

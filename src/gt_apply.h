@@ -1,0 +1,21 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_apply.h
+ *		Apply worker: streams one peer region's changes and applies them.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt_apply.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GT_APPLY_H
+#define GT_APPLY_H
+
+#include "gt.h"
+
+extern PGDLLEXPORT void gt_apply_main(Datum main_arg);
+extern void gt_link_name(char *dst, const char *local, const char *peer);
+
+#endif							/* GT_APPLY_H */

@@ -1,0 +1,124 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_proto.c
+ *		Wire format of pg_global_tables' replication stream: the write half
+ *		used by the output plugin and the read half used by apply workers.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt_proto.c
+ *
+ * NOTES
+ *		Protocol version 1.  Every message is one CopyData payload starting
+ *		with a type byte; integers are network byte order, strings are a
+ *		32-bit length and that many bytes (no terminator, no encoding
+ *		conversion: all regions of a global table share the server encoding
+ *		UTF8 that jsonb requires for the \u escapes items use).
+ *
+ *		B  final_lsn int64, commit_time int64, xid uint32
+ *		V  table string, update_region string, update_time int64,
+ *		   deleting byte, item string (AttributeValue JSON)
+ *		C  commit_lsn int64, end_lsn int64, commit_time int64
+ *
+ *		The output plugin and the apply worker share no other state: this file
+ *		is where they meet.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "libpq/pqformat.h"
+
+#include "gt_proto.h"
+
+static void
+write_string(StringInfo out, const char *s)
+{
+	int			len = strlen(s);
+
+	pq_sendint32(out, len);
+	pq_sendbytes(out, s, len);
+}
+
+static char *
+read_string(StringInfo in)
+{
+	int			len = pq_getmsgint(in, 4);
+	const char *bytes;
+
+	if (len < 0 || len > in->len - in->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("invalid string length %d in replication message", len)));
+	bytes = pq_getmsgbytes(in, len);
+	return pnstrdup(bytes, len);
+}
+
+/* Writes a BEGIN message. */
+void
+gt_proto_write_begin(StringInfo out, const GtBeginMsg *msg)
+{
+	pq_sendbyte(out, GT_MSG_BEGIN);
+	pq_sendint64(out, msg->final_lsn);
+	pq_sendint64(out, msg->commit_time);
+	pq_sendint32(out, msg->xid);
+}
+
+/* Writes an item VERSION message. */
+void
+gt_proto_write_version(StringInfo out, const GtVersionMsg *msg)
+{
+	pq_sendbyte(out, GT_MSG_VERSION);
+	write_string(out, msg->table_name);
+	write_string(out, msg->update_region);
+	pq_sendint64(out, msg->update_time);
+	pq_sendbyte(out, msg->deleting ? 1 : 0);
+	write_string(out, msg->item_json);
+}
+
+/* Writes a COMMIT message. */
+void
+gt_proto_write_commit(StringInfo out, const GtCommitMsg *msg)
+{
+	pq_sendbyte(out, GT_MSG_COMMIT);
+	pq_sendint64(out, msg->commit_lsn);
+	pq_sendint64(out, msg->end_lsn);
+	pq_sendint64(out, msg->commit_time);
+}
+
+/* Reads the type byte that starts every message. */
+char
+gt_proto_read_type(StringInfo in)
+{
+	return pq_getmsgbyte(in);
+}
+
+/* Reads the body of a BEGIN message. */
+void
+gt_proto_read_begin(StringInfo in, GtBeginMsg *msg)
+{
+	msg->final_lsn = pq_getmsgint64(in);
+	msg->commit_time = pq_getmsgint64(in);
+	msg->xid = pq_getmsgint(in, 4);
+}
+
+/* Reads the body of a VERSION message; strings are palloc'd. */
+void
+gt_proto_read_version(StringInfo in, GtVersionMsg *msg)
+{
+	msg->table_name = read_string(in);
+	msg->update_region = read_string(in);
+	msg->update_time = pq_getmsgint64(in);
+	msg->deleting = pq_getmsgbyte(in) != 0;
+	msg->item_json = read_string(in);
+}
+
+/* Reads the body of a COMMIT message. */
+void
+gt_proto_read_commit(StringInfo in, GtCommitMsg *msg)
+{
+	msg->commit_lsn = pq_getmsgint64(in);
+	msg->end_lsn = pq_getmsgint64(in);
+	msg->commit_time = pq_getmsgint64(in);
+}

@@ -1,0 +1,63 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_proto.h
+ *		Wire format between the output plugin and the apply worker.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt_proto.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GT_PROTO_H
+#define GT_PROTO_H
+
+#include "access/xlogdefs.h"
+#include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
+
+/* Protocol versions this build can speak. */
+#define GT_PROTO_VERSION_MIN	1
+#define GT_PROTO_VERSION_MAX	1
+
+#define GT_MSG_BEGIN	'B'
+#define GT_MSG_VERSION	'V'
+#define GT_MSG_COMMIT	'C'
+
+typedef struct GtBeginMsg
+{
+	XLogRecPtr	final_lsn;
+	TimestampTz commit_time;
+	TransactionId xid;
+} GtBeginMsg;
+
+typedef struct GtCommitMsg
+{
+	XLogRecPtr	commit_lsn;
+	XLogRecPtr	end_lsn;
+	TimestampTz commit_time;
+} GtCommitMsg;
+
+/* One item version: the unit of replication. */
+typedef struct GtVersionMsg
+{
+	char	   *table_name;
+	char	   *update_region;
+	int64		update_time;
+	bool		deleting;
+	char	   *item_json;
+} GtVersionMsg;
+
+/* write half, used by the output plugin */
+extern void gt_proto_write_begin(StringInfo out, const GtBeginMsg *msg);
+extern void gt_proto_write_version(StringInfo out, const GtVersionMsg *msg);
+extern void gt_proto_write_commit(StringInfo out, const GtCommitMsg *msg);
+
+/* read half, used by the apply worker */
+extern char gt_proto_read_type(StringInfo in);
+extern void gt_proto_read_begin(StringInfo in, GtBeginMsg *msg);
+extern void gt_proto_read_version(StringInfo in, GtVersionMsg *msg);
+extern void gt_proto_read_commit(StringInfo in, GtCommitMsg *msg);
+
+#endif							/* GT_PROTO_H */

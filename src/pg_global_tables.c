@@ -1,0 +1,70 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_global_tables.c
+ *		Library entry point: GUCs, shared memory hooks and the supervisor.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/pg_global_tables.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "gt.h"
+#include "gt_launcher.h"
+#include "gt_shmem.h"
+
+PG_MODULE_MAGIC;
+
+int			gt_apply_retry_interval = 5000;
+int			gt_launcher_naptime = 1000;
+int			gt_clock_offset = 0;
+bool		gt_loaded_at_startup = false;
+
+void		_PG_init(void);
+
+/*
+ * _PG_init defines the GUCs and, when loaded by shared_preload_libraries,
+ * sets up shared memory and registers the supervisor.  Loaded any other way
+ * (as an output plugin, or by a backend calling a function), it only defines
+ * the GUCs; functions that need the shared state say so.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("gt.apply_retry_interval",
+							"Time to wait before restarting a failed link worker.",
+							NULL,
+							&gt_apply_retry_interval,
+							5000, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.launcher_naptime",
+							"Time between checks of the catalog for new or removed links.",
+							NULL,
+							&gt_launcher_naptime,
+							1000, 10, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.clock_offset",
+							"Offset added to this server's clock when stamping writes (testing only).",
+							"Lets tests simulate a region whose clock is ahead or behind.",
+							&gt_clock_offset,
+							0, -86400000, 86400000,
+							PGC_SUSET, GUC_UNIT_MS | GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("gt");
+
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	gt_loaded_at_startup = true;
+	gt_shmem_init();
+	gt_supervisor_register();
+}

@@ -1,0 +1,1410 @@
+/* src/sql/pg_global_tables--0.1.0.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION pg_global_tables" to load this file. \quit
+
+--
+-- Catalogs
+--
+
+-- This database's region name: one row, set once by gt.init_region().
+CREATE TABLE gt.region (
+    name text PRIMARY KEY,
+    singleton boolean NOT NULL DEFAULT true UNIQUE CHECK (singleton),
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE gt.region IS 'the region name of this database';
+
+-- How this region reaches other regions.  Unregistered regions are the
+-- database of the same name in this cluster.
+CREATE TABLE gt.region_registration (
+    name text PRIMARY KEY,
+    conninfo text NOT NULL
+);
+COMMENT ON TABLE gt.region_registration IS 'libpq connection strings of other regions';
+
+-- Global tables with a replica in this region.  A user catalog table, so
+-- that the output plugin reads it as of each decoded change.
+CREATE TABLE gt.global_table (
+    table_name text PRIMARY KEY,
+    relid regclass NOT NULL,
+    hash_key text NOT NULL,
+    hash_type text NOT NULL CHECK (hash_type IN ('S', 'N', 'B')),
+    range_key text,
+    range_type text CHECK (range_type IN ('S', 'N', 'B')),
+    billing_mode text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+) WITH (user_catalog_table = true);
+COMMENT ON TABLE gt.global_table IS 'global tables with a replica in this region';
+
+-- Every replica of each global table, this region's included.
+CREATE TABLE gt.replica (
+    table_name text NOT NULL REFERENCES gt.global_table ON DELETE CASCADE,
+    region_name text NOT NULL,
+    status text NOT NULL DEFAULT 'ACTIVE'
+        CHECK (status IN ('CREATING', 'ACTIVE')),
+    PRIMARY KEY (table_name, region_name)
+) WITH (user_catalog_table = true);
+COMMENT ON TABLE gt.replica IS 'replicas of each global table, in every region';
+
+SELECT pg_catalog.pg_extension_config_dump('gt.region', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.region_registration', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.global_table', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.replica', '');
+
+CREATE FUNCTION gt._catalog_changed() RETURNS trigger
+    LANGUAGE C AS 'MODULE_PATHNAME', 'gt_catalog_changed';
+COMMENT ON FUNCTION gt._catalog_changed() IS 'invalidates cached replication decisions';
+
+CREATE TRIGGER gt_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON gt.global_table FOR EACH STATEMENT EXECUTE FUNCTION gt._catalog_changed();
+CREATE TRIGGER gt_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON gt.replica FOR EACH STATEMENT EXECUTE FUNCTION gt._catalog_changed();
+
+--
+-- C support functions
+--
+
+CREATE FUNCTION gt._check_prerequisites() RETURNS void
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_check_prerequisites_sql';
+COMMENT ON FUNCTION gt._check_prerequisites() IS 'errors unless the server is configured for global tables';
+
+CREATE FUNCTION gt._wake_supervisor() RETURNS void
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_wake_supervisor';
+COMMENT ON FUNCTION gt._wake_supervisor() IS 'makes the supervisor look for new regions now';
+
+CREATE FUNCTION gt._remote_exec(region text, conninfo text, sql text) RETURNS text
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_remote_exec';
+COMMENT ON FUNCTION gt._remote_exec(text, text, text) IS 'runs SQL in another region and returns the first value';
+
+CREATE FUNCTION gt._lww_trigger() RETURNS trigger
+    LANGUAGE C AS 'MODULE_PATHNAME', 'gt_lww_trigger';
+COMMENT ON FUNCTION gt._lww_trigger() IS 'last-writer-wins trigger of replica tables';
+
+CREATE FUNCTION gt._validate_item(item jsonb, hash_name text, hash_type text,
+                                  range_name text, range_type text) RETURNS void
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_validate_item';
+COMMENT ON FUNCTION gt._validate_item(jsonb, text, text, text, text) IS 'errors unless item is a valid DynamoDB item for the key schema';
+
+CREATE FUNCTION gt._validate_key(key jsonb, hash_name text, hash_type text,
+                                 range_name text, range_type text) RETURNS void
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_validate_key';
+COMMENT ON FUNCTION gt._validate_key(jsonb, text, text, text, text) IS 'errors unless key is a valid DynamoDB key for the key schema';
+
+CREATE FUNCTION gt.hlc_to_timestamptz(update_time bigint) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.to_timestamp(update_time::float8 / 1000000);
+COMMENT ON FUNCTION gt.hlc_to_timestamptz(bigint) IS 'converts an item update time to a timestamp';
+
+--
+-- Regions
+--
+
+CREATE FUNCTION gt._check_region_name(name text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF name IS NULL OR name !~ '^[a-z][a-z0-9-]{0,28}$' THEN
+        RAISE EXCEPTION 'invalid region name "%"', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Region names are 1 to 29 characters of lower-case letters, digits and hyphens, starting with a letter.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_region_name(text) IS 'errors unless name is a valid region name';
+
+CREATE FUNCTION gt.local_region() RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    result text;
+BEGIN
+    SELECT r.name INTO result FROM gt.region r;
+    IF result IS NULL THEN
+        RAISE EXCEPTION 'database "%" has no region name', current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Name it with gt.init_region(''region-name'').';
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt.local_region() IS 'the region name of this database';
+
+CREATE FUNCTION gt.init_region(name text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    current text;
+BEGIN
+    PERFORM gt._check_prerequisites();
+    PERFORM gt._check_region_name(name);
+    LOCK TABLE gt.region IN EXCLUSIVE MODE;
+    SELECT r.name INTO current FROM gt.region r;
+    IF current = name THEN
+        RETURN;
+    ELSIF current IS NOT NULL THEN
+        RAISE EXCEPTION 'database "%" is already region "%"', current_database(), current
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A database keeps its region name for life.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM gt.region_registration g
+               WHERE g.name OPERATOR(pg_catalog.=) init_region.name) THEN
+        RAISE EXCEPTION 'region "%" is registered as another region', name
+            USING ERRCODE = 'duplicate_object',
+                  HINT = 'Remove the registration first, or choose another name.';
+    END IF;
+    INSERT INTO gt.region (name) VALUES (init_region.name);
+    PERFORM gt._wake_supervisor();
+END
+$$;
+COMMENT ON FUNCTION gt.init_region(text) IS 'names this database''s region, once';
+
+CREATE FUNCTION gt.register_region(name text, conninfo text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM gt._check_region_name(name);
+    IF conninfo IS NULL OR conninfo OPERATOR(pg_catalog.=) '' THEN
+        RAISE EXCEPTION 'connection string for region "%" must not be empty', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM gt.region r WHERE r.name OPERATOR(pg_catalog.=) register_region.name) THEN
+        RAISE EXCEPTION 'cannot register region "%": it is this database''s region', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO gt.region_registration AS g (name, conninfo)
+        VALUES (register_region.name, register_region.conninfo)
+        ON CONFLICT ON CONSTRAINT region_registration_pkey
+        DO UPDATE SET conninfo = excluded.conninfo;
+END
+$$;
+COMMENT ON FUNCTION gt.register_region(text, text) IS 'records how this region reaches another region';
+
+CREATE FUNCTION gt._conninfo_quote(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN '''' OPERATOR(pg_catalog.||)
+        pg_catalog.replace(pg_catalog.replace(value, '\', '\\'), '''', '\''')
+        OPERATOR(pg_catalog.||) '''';
+COMMENT ON FUNCTION gt._conninfo_quote(text) IS 'quotes a value for a libpq connection string';
+
+CREATE FUNCTION gt.region_conninfo(name text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    result text;
+    socket_dir text;
+    dbname text;
+BEGIN
+    SELECT g.conninfo INTO result FROM gt.region_registration g
+        WHERE g.name OPERATOR(pg_catalog.=) region_conninfo.name;
+    IF result IS NOT NULL THEN
+        RETURN result;
+    END IF;
+    -- This region is this database, whatever its name; an unregistered
+    -- region is the database of that name in this cluster.
+    dbname := CASE WHEN EXISTS (SELECT 1 FROM gt.region r WHERE r.name OPERATOR(pg_catalog.=) region_conninfo.name)
+                   THEN pg_catalog.current_database() ELSE name END;
+    socket_dir := pg_catalog.btrim(pg_catalog.split_part(
+        pg_catalog.current_setting('unix_socket_directories'), ',', 1));
+    IF socket_dir OPERATOR(pg_catalog.=) '' THEN
+        socket_dir := 'localhost';
+    END IF;
+    RETURN pg_catalog.format('dbname=%s host=%s port=%s',
+                             gt._conninfo_quote(dbname),
+                             gt._conninfo_quote(socket_dir),
+                             pg_catalog.current_setting('port'));
+END
+$$;
+COMMENT ON FUNCTION gt.region_conninfo(text) IS 'the libpq connection string that reaches a region';
+
+CREATE FUNCTION gt._region_exec(region text, sql text) RETURNS text
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt._remote_exec(region, gt.region_conninfo(region), sql);
+COMMENT ON FUNCTION gt._region_exec(text, text) IS 'runs SQL in a region in a session of its own';
+
+CREATE FUNCTION gt._link_name(local text, peer text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.replace('gt_' OPERATOR(pg_catalog.||) local
+                              OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) peer,
+                              '-', '_');
+COMMENT ON FUNCTION gt._link_name(text, text) IS 'name of the slot and origin of a link, gt_<local>_<peer>';
+
+-- Makes sure this region is ready to hold a replica: called in a new region's
+-- database over libpq.
+CREATE FUNCTION gt._ensure_region(name text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM gt.init_region(name);
+END
+$$;
+COMMENT ON FUNCTION gt._ensure_region(text) IS 'names this region if it has no name yet';
+
+-- Creates the slot this region keeps for a peer, if missing.  Must run in a
+-- transaction that has not written, as slot creation waits for those.
+CREATE FUNCTION gt._ensure_slot(peer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    slot text := gt._link_name(gt.local_region(), peer);
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots s
+                   WHERE s.slot_name OPERATOR(pg_catalog.=) slot) THEN
+        PERFORM pg_catalog.pg_create_logical_replication_slot(slot, 'pg_global_tables');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._ensure_slot(text) IS 'creates the slot this region keeps for a peer';
+
+-- Removes the link between this region and a peer on this side: stops the
+-- worker applying the peer's changes, drops its origin, and drops the slot
+-- kept for the peer.
+CREATE FUNCTION gt._drop_link(peer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    link text := gt._link_name(gt.local_region(), peer);
+BEGIN
+    FOR attempt IN 1..100 LOOP
+        BEGIN
+            PERFORM pg_catalog.pg_terminate_backend(a.pid)
+                FROM pg_catalog.pg_stat_activity a
+                WHERE a.application_name OPERATOR(pg_catalog.=) link
+                  AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database();
+            PERFORM pg_catalog.pg_terminate_backend(s.active_pid)
+                FROM pg_catalog.pg_replication_slots s
+                WHERE s.slot_name OPERATOR(pg_catalog.=) link AND s.active_pid IS NOT NULL;
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_origin o
+                       WHERE o.roname OPERATOR(pg_catalog.=) link) THEN
+                PERFORM pg_catalog.pg_replication_origin_drop(link);
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots s
+                       WHERE s.slot_name OPERATOR(pg_catalog.=) link) THEN
+                PERFORM pg_catalog.pg_drop_replication_slot(link);
+            END IF;
+            RETURN;
+        EXCEPTION WHEN object_in_use THEN
+            IF attempt OPERATOR(pg_catalog.=) 100 THEN
+                RAISE;
+            END IF;
+            PERFORM pg_catalog.pg_sleep(0.1);
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._drop_link(text) IS 'removes this side of the link with a peer';
+
+-- True if this region shares a global table with peer.
+CREATE FUNCTION gt._shares_tables(peer text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN EXISTS (SELECT 1 FROM gt.replica r
+                   WHERE r.region_name OPERATOR(pg_catalog.=) peer
+                     AND r.table_name IN (SELECT table_name FROM gt.replica
+                                          WHERE region_name OPERATOR(pg_catalog.=) gt.local_region()));
+COMMENT ON FUNCTION gt._shares_tables(text) IS 'whether this region shares a global table with a peer';
+
+--
+-- Tables
+--
+
+CREATE FUNCTION gt._error_not_found(table_name text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'table "%" does not exist in region "%"', table_name, gt.local_region()
+        USING ERRCODE = 'undefined_table',
+              DETAIL = 'DynamoDB reports this as ResourceNotFoundException.';
+END
+$$;
+COMMENT ON FUNCTION gt._error_not_found(text) IS 'raises ResourceNotFoundException for a table';
+
+-- Rejects request keys an operation does not know.
+CREATE FUNCTION gt._check_request(request jsonb, operation text, allowed text[]) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    k text;
+BEGIN
+    IF request IS NULL OR pg_catalog.jsonb_typeof(request) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION '% request must be a JSON object', operation
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR k IN SELECT pg_catalog.jsonb_object_keys(request) LOOP
+        IF NOT k OPERATOR(pg_catalog.=) ANY (allowed) THEN
+            RAISE EXCEPTION 'unknown parameter "%" in % request', k, operation
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = pg_catalog.format('Known parameters are: %s.',
+                                               pg_catalog.array_to_string(allowed, ', '));
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._check_request(jsonb, text, text[]) IS 'rejects unknown request parameters';
+
+CREATE FUNCTION gt._request_string(request jsonb, field text, operation text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF request OPERATOR(pg_catalog.->) field IS NULL THEN
+        RAISE EXCEPTION '% request is missing required parameter "%"', operation, field
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) field) OPERATOR(pg_catalog.<>) 'string' THEN
+        RAISE EXCEPTION 'parameter "%" of % request must be a string', field, operation
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN request OPERATOR(pg_catalog.->>) field;
+END
+$$;
+COMMENT ON FUNCTION gt._request_string(jsonb, text, text) IS 'a required string parameter of a request';
+
+CREATE FUNCTION gt._check_table_name(name text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF name IS NULL OR name !~ '^[a-zA-Z0-9_.-]{3,255}$' THEN
+        RAISE EXCEPTION 'invalid table name "%"', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Table names are 3 to 255 characters of letters, digits, "_", "-" and ".".';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_table_name(text) IS 'errors unless name is a valid DynamoDB table name';
+
+-- SQL expression extracting a key attribute's column value from jsonb j.
+CREATE FUNCTION gt._key_expr(j text, attr text, type text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN CASE type
+        WHEN 'S' THEN pg_catalog.format('((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''S'')', j, attr)
+        WHEN 'N' THEN pg_catalog.format('((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''N'')::pg_catalog.numeric', j, attr)
+        WHEN 'B' THEN pg_catalog.format('pg_catalog.decode((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''B'', ''base64'')', j, attr)
+    END;
+COMMENT ON FUNCTION gt._key_expr(text, text, text) IS 'SQL expression for a key column taken from an item';
+
+-- Key columns of a table, and the expressions computing them from jsonb j.
+CREATE FUNCTION gt._key_sql(t gt.global_table, j text,
+                            OUT columns text, OUT exprs text, OUT match text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT pg_catalog.format('%I', t.hash_key)
+             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE pg_catalog.format(', %I', t.range_key) END,
+           gt._key_expr(j, t.hash_key, t.hash_type)
+             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE
+                 ', ' OPERATOR(pg_catalog.||) gt._key_expr(j, t.range_key, t.range_type) END,
+           pg_catalog.format('%I OPERATOR(pg_catalog.=) %s', t.hash_key, gt._key_expr(j, t.hash_key, t.hash_type))
+             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE
+                 pg_catalog.format(' AND %I OPERATOR(pg_catalog.=) %s', t.range_key,
+                                   gt._key_expr(j, t.range_key, t.range_type)) END
+$$;
+COMMENT ON FUNCTION gt._key_sql(gt.global_table, text) IS 'key columns and expressions of a global table';
+
+-- The statement the apply worker and the initial copy use to apply a
+-- replicated version: $1 item, $2 update time, $3 update region, $4 deleting,
+-- $5 the region it came from.  NULL if the table is not global here.
+CREATE FUNCTION gt._apply_sql(table_name text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t gt.global_table;
+    k record;
+BEGIN
+    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _apply_sql.table_name;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    k := gt._key_sql(t, 's.j');
+    RETURN pg_catalog.format(
+        'INSERT INTO %s AS t (%s, item, gt_update_time, gt_update_region, gt_deleting) '
+        'SELECT %s, s.j, $2, $3, $4 FROM (SELECT $1::pg_catalog.jsonb AS j) s '
+        'WHERE EXISTS (SELECT 1 FROM gt.replica r WHERE r.table_name OPERATOR(pg_catalog.=) %L '
+        'AND r.region_name OPERATOR(pg_catalog.=) $5) '
+        'ON CONFLICT (%s) DO UPDATE SET item = excluded.item, gt_update_time = excluded.gt_update_time, '
+        'gt_update_region = excluded.gt_update_region, gt_deleting = excluded.gt_deleting',
+        t.relid, k.columns, k.exprs, t.table_name, k.columns);
+END
+$$;
+COMMENT ON FUNCTION gt._apply_sql(text) IS 'statement applying a replicated item version';
+
+-- Creates the replica table itself, with its LWW trigger.
+CREATE FUNCTION gt._create_replica_table(table_name text, hash_key text, hash_type text,
+                                         range_key text, range_type text) RETURNS regclass
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    coltype jsonb := '{"S": "text COLLATE \"C\"", "N": "numeric", "B": "bytea"}';
+    rel regclass;
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.format('public.%I', table_name)) IS NOT NULL THEN
+        RAISE EXCEPTION 'table "%" already exists in region "%"', table_name, gt.local_region()
+            USING ERRCODE = 'duplicate_table',
+                  DETAIL = 'DynamoDB reports this as ResourceInUseException.';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'CREATE TABLE public.%I (%I %s NOT NULL, %s item pg_catalog.jsonb NOT NULL, '
+        'gt_update_time pg_catalog.int8 NOT NULL DEFAULT 0, '
+        'gt_update_region pg_catalog.text NOT NULL DEFAULT '''', '
+        'gt_deleting pg_catalog.bool NOT NULL DEFAULT false, PRIMARY KEY (%I%s))',
+        table_name, hash_key, coltype OPERATOR(pg_catalog.->>) hash_type,
+        CASE WHEN range_key IS NULL THEN '' ELSE
+            pg_catalog.format('%I %s NOT NULL, ', range_key, coltype OPERATOR(pg_catalog.->>) range_type) END,
+        hash_key, CASE WHEN range_key IS NULL THEN '' ELSE pg_catalog.format(', %I', range_key) END);
+    rel := pg_catalog.format('public.%I', table_name)::regclass;
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER gt_lww BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION gt._lww_trigger()', rel);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER gt_lww', rel);
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER gt_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION gt._truncate_guard()', rel);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER gt_no_truncate', rel);
+    EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', rel,
+                              pg_catalog.format('replica of global table %s', table_name));
+    RETURN rel;
+END
+$$;
+COMMENT ON FUNCTION gt._create_replica_table(text, text, text, text, text) IS 'creates a replica table';
+
+-- Turns the row at tid into a tombstone; called by the LWW trigger for a
+-- plain SQL DELETE.
+CREATE FUNCTION gt._tombstone(rel regclass, tid tid) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t gt.global_table;
+BEGIN
+    SELECT * INTO t FROM gt.global_table g WHERE g.relid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not a global table', rel
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'UPDATE %s SET gt_deleting = true, item = pg_catalog.jsonb_build_object(%L, item OPERATOR(pg_catalog.->) %L)%s '
+        'WHERE ctid OPERATOR(pg_catalog.=) $1',
+        rel, t.hash_key, t.hash_key,
+        CASE WHEN t.range_key IS NULL THEN '' ELSE
+            pg_catalog.format(' OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(%L, item OPERATOR(pg_catalog.->) %L)',
+                              t.range_key, t.range_key) END)
+        USING tid;
+END
+$$;
+COMMENT ON FUNCTION gt._tombstone(regclass, tid) IS 'turns a deleted row into a replicated tombstone';
+
+CREATE FUNCTION gt._truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'cannot truncate replica table %', TG_TABLE_NAME
+        USING ERRCODE = 'feature_not_supported',
+              DETAIL = 'TRUNCATE is not replicated, so the replicas would diverge.',
+              HINT = 'Delete the items with DELETE or gt.delete_item(), or delete the table with gt.delete_table().';
+END
+$$;
+COMMENT ON FUNCTION gt._truncate_guard() IS 'refuses TRUNCATE of a replica table';
+
+-- The Table object of DescribeTable.
+CREATE FUNCTION gt._describe(table_name text, status text DEFAULT 'ACTIVE') RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t gt.global_table;
+    local text := gt.local_region();
+    item_count bigint;
+    size_bytes bigint;
+    result jsonb;
+    replicas jsonb;
+BEGIN
+    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _describe.table_name;
+    IF NOT FOUND THEN
+        PERFORM gt._error_not_found(table_name);
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*), COALESCE(pg_catalog.sum(pg_catalog.pg_column_size(item)), 0) FROM %s WHERE NOT gt_deleting', t.relid)
+        INTO item_count, size_bytes;
+    result := pg_catalog.jsonb_build_object(
+        'TableName', t.table_name,
+        'TableStatus', status,
+        'KeySchema', pg_catalog.jsonb_build_array(
+            pg_catalog.jsonb_build_object('AttributeName', t.hash_key, 'KeyType', 'HASH'))
+            OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '[]'::jsonb ELSE
+            pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('AttributeName', t.range_key, 'KeyType', 'RANGE')) END,
+        'AttributeDefinitions', pg_catalog.jsonb_build_array(
+            pg_catalog.jsonb_build_object('AttributeName', t.hash_key, 'AttributeType', t.hash_type))
+            OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '[]'::jsonb ELSE
+            pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('AttributeName', t.range_key, 'AttributeType', t.range_type)) END,
+        'ItemCount', item_count,
+        'TableSizeBytes', size_bytes,
+        'CreationDateTime', pg_catalog.round(EXTRACT(epoch FROM t.created_at), 3),
+        'BillingModeSummary', pg_catalog.jsonb_build_object('BillingMode', t.billing_mode),
+        'TableArn', pg_catalog.format('arn:aws:dynamodb:%s:000000000000:table/%s', local, t.table_name));
+    SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('RegionName', r.region_name,
+                                                               'ReplicaStatus', r.status)
+                                ORDER BY r.region_name)
+        INTO replicas
+        FROM gt.replica r
+        WHERE r.table_name OPERATOR(pg_catalog.=) t.table_name
+          AND r.region_name OPERATOR(pg_catalog.<>) local;
+    -- Like DynamoDB: the region described is not listed, and a table with
+    -- no other replica is not a global table.
+    IF replicas IS NOT NULL THEN
+        result := result OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+            'GlobalTableVersion', '2019.11.21', 'Replicas', replicas);
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt._describe(text, text) IS 'the DescribeTable Table object';
+
+CREATE FUNCTION gt.create_table(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    op constant text := 'CreateTable';
+    name text;
+    ks jsonb;
+    defs jsonb;
+    elem jsonb;
+    hash_key text;
+    range_key text;
+    hash_type text;
+    range_type text;
+    billing text;
+    attr text;
+    def_types jsonb := '{}';
+    rel regclass;
+BEGIN
+    PERFORM gt._check_prerequisites();
+    PERFORM gt.local_region();
+    PERFORM gt._check_request(request, op, ARRAY['TableName', 'KeySchema', 'AttributeDefinitions',
+        'BillingMode', 'ProvisionedThroughput', 'Tags', 'TableClass', 'DeletionProtectionEnabled']);
+    name := gt._request_string(request, 'TableName', op);
+    PERFORM gt._check_table_name(name);
+
+    ks := request OPERATOR(pg_catalog.->) 'KeySchema';
+    IF ks IS NULL OR pg_catalog.jsonb_typeof(ks) OPERATOR(pg_catalog.<>) 'array'
+       OR pg_catalog.jsonb_array_length(ks) NOT BETWEEN 1 AND 2 THEN
+        RAISE EXCEPTION 'KeySchema must be an array of one or two key elements'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR elem IN SELECT pg_catalog.jsonb_array_elements(ks) LOOP
+        attr := elem OPERATOR(pg_catalog.->>) 'AttributeName';
+        IF attr IS NULL OR attr OPERATOR(pg_catalog.=) '' OR pg_catalog.octet_length(attr) > 255 THEN
+            RAISE EXCEPTION 'KeySchema element % must have an AttributeName of 1 to 255 bytes', elem
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF attr IN ('item', 'gt_update_time', 'gt_update_region', 'gt_deleting') OR attr LIKE 'aws:rep:%' THEN
+            RAISE EXCEPTION 'key attribute name "%" is reserved', attr
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'Replica tables use the columns item, gt_update_time, gt_update_region and gt_deleting.';
+        END IF;
+        CASE elem OPERATOR(pg_catalog.->>) 'KeyType'
+            WHEN 'HASH' THEN
+                IF hash_key IS NOT NULL THEN
+                    RAISE EXCEPTION 'KeySchema must have exactly one HASH key'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                hash_key := attr;
+            WHEN 'RANGE' THEN
+                IF range_key IS NOT NULL THEN
+                    RAISE EXCEPTION 'KeySchema must have at most one RANGE key'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                range_key := attr;
+            ELSE
+                RAISE EXCEPTION 'invalid KeyType % for key attribute "%"', COALESCE(elem OPERATOR(pg_catalog.->) 'KeyType', 'null'), attr
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'KeyType is HASH or RANGE.';
+        END CASE;
+    END LOOP;
+    IF hash_key IS NULL THEN
+        RAISE EXCEPTION 'KeySchema must have exactly one HASH key'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF hash_key OPERATOR(pg_catalog.=) range_key THEN
+        RAISE EXCEPTION 'HASH and RANGE key must be different attributes, not both "%"', hash_key
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    defs := request OPERATOR(pg_catalog.->) 'AttributeDefinitions';
+    IF defs IS NULL OR pg_catalog.jsonb_typeof(defs) OPERATOR(pg_catalog.<>) 'array' THEN
+        RAISE EXCEPTION 'AttributeDefinitions must be an array'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR elem IN SELECT pg_catalog.jsonb_array_elements(defs) LOOP
+        attr := elem OPERATOR(pg_catalog.->>) 'AttributeName';
+        IF attr IS NULL OR NOT COALESCE(elem OPERATOR(pg_catalog.->>) 'AttributeType', '') IN ('S', 'N', 'B') THEN
+            RAISE EXCEPTION 'invalid attribute definition %', elem
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Each definition has an AttributeName and an AttributeType of S, N or B.';
+        END IF;
+        IF def_types ? attr THEN
+            RAISE EXCEPTION 'attribute "%" is defined more than once', attr
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        def_types := def_types OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(attr, elem OPERATOR(pg_catalog.->>) 'AttributeType');
+    END LOOP;
+    hash_type := def_types OPERATOR(pg_catalog.->>) hash_key;
+    range_type := def_types OPERATOR(pg_catalog.->>) range_key;
+    IF hash_type IS NULL OR (range_key IS NOT NULL AND range_type IS NULL) THEN
+        RAISE EXCEPTION 'key attribute "%" has no attribute definition',
+                CASE WHEN hash_type IS NULL THEN hash_key ELSE range_key END
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(def_types))
+       OPERATOR(pg_catalog.<>) pg_catalog.jsonb_array_length(ks) THEN
+        RAISE EXCEPTION 'number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    billing := COALESCE(request OPERATOR(pg_catalog.->>) 'BillingMode', 'PROVISIONED');
+    IF billing NOT IN ('PROVISIONED', 'PAY_PER_REQUEST') THEN
+        RAISE EXCEPTION 'invalid BillingMode "%"', billing
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'BillingMode is PROVISIONED or PAY_PER_REQUEST.';
+    END IF;
+
+    IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
+        RAISE EXCEPTION 'table "%" already exists in region "%"', name, gt.local_region()
+            USING ERRCODE = 'duplicate_table',
+                  DETAIL = 'DynamoDB reports this as ResourceInUseException.';
+    END IF;
+
+    rel := gt._create_replica_table(name, hash_key, hash_type, range_key, range_type);
+    INSERT INTO gt.global_table (table_name, relid, hash_key, hash_type, range_key, range_type, billing_mode)
+        VALUES (name, rel, hash_key, hash_type, range_key, range_type, billing);
+    INSERT INTO gt.replica (table_name, region_name) VALUES (name, gt.local_region());
+    RETURN pg_catalog.jsonb_build_object('TableDescription', gt._describe(name));
+END
+$$;
+COMMENT ON FUNCTION gt.create_table(jsonb) IS 'DynamoDB CreateTable';
+
+-- Installs a replica of a global table in this region (the new region's
+-- side of ReplicaUpdates Create).
+CREATE FUNCTION gt._attach_replica(description jsonb, billing_mode text, replicas text[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    name text := description OPERATOR(pg_catalog.->>) 'TableName';
+    hash_key text;
+    hash_type text;
+    range_key text;
+    range_type text;
+    rel regclass;
+BEGIN
+    IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
+        RAISE EXCEPTION 'table "%" already exists in region "%"', name, gt.local_region()
+            USING ERRCODE = 'duplicate_table',
+                  HINT = 'Delete that table first, or choose another region for the replica.';
+    END IF;
+    SELECT k OPERATOR(pg_catalog.->>) 'AttributeName' INTO hash_key
+        FROM pg_catalog.jsonb_array_elements(description OPERATOR(pg_catalog.->) 'KeySchema') k
+        WHERE k OPERATOR(pg_catalog.->>) 'KeyType' OPERATOR(pg_catalog.=) 'HASH';
+    SELECT k OPERATOR(pg_catalog.->>) 'AttributeName' INTO range_key
+        FROM pg_catalog.jsonb_array_elements(description OPERATOR(pg_catalog.->) 'KeySchema') k
+        WHERE k OPERATOR(pg_catalog.->>) 'KeyType' OPERATOR(pg_catalog.=) 'RANGE';
+    SELECT d OPERATOR(pg_catalog.->>) 'AttributeType' INTO hash_type
+        FROM pg_catalog.jsonb_array_elements(description OPERATOR(pg_catalog.->) 'AttributeDefinitions') d
+        WHERE d OPERATOR(pg_catalog.->>) 'AttributeName' OPERATOR(pg_catalog.=) hash_key;
+    SELECT d OPERATOR(pg_catalog.->>) 'AttributeType' INTO range_type
+        FROM pg_catalog.jsonb_array_elements(description OPERATOR(pg_catalog.->) 'AttributeDefinitions') d
+        WHERE d OPERATOR(pg_catalog.->>) 'AttributeName' OPERATOR(pg_catalog.=) range_key;
+    rel := gt._create_replica_table(name, hash_key, hash_type, range_key, range_type);
+    INSERT INTO gt.global_table (table_name, relid, hash_key, hash_type, range_key, range_type, billing_mode)
+        VALUES (name, rel, hash_key, hash_type, range_key, range_type, billing_mode);
+    INSERT INTO gt.replica (table_name, region_name, status)
+        SELECT name, r, CASE WHEN r OPERATOR(pg_catalog.=) gt.local_region() THEN 'CREATING' ELSE 'ACTIVE' END
+        FROM pg_catalog.unnest(replicas) r;
+END
+$$;
+COMMENT ON FUNCTION gt._attach_replica(jsonb, text, text[]) IS 'creates a new replica of a global table here';
+
+CREATE FUNCTION gt._set_replica(table_name text, region text, status text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    -- No ON CONFLICT: PostgreSQL does not support it on user catalog tables.
+    UPDATE gt.replica r SET status = _set_replica.status
+        WHERE r.table_name OPERATOR(pg_catalog.=) _set_replica.table_name
+          AND r.region_name OPERATOR(pg_catalog.=) region;
+    IF NOT FOUND THEN
+        INSERT INTO gt.replica (table_name, region_name, status)
+            VALUES (_set_replica.table_name, region, _set_replica.status);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._set_replica(text, text, text) IS 'adds a replica of a table, or sets its status';
+
+-- Removes a region's replica from a table's replica set as seen here.  In
+-- the removed region itself, the table becomes a standalone table.
+CREATE FUNCTION gt._remove_replica(table_name text, region text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    rel regclass;
+BEGIN
+    IF region OPERATOR(pg_catalog.=) gt.local_region() THEN
+        SELECT g.relid INTO rel FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name;
+        IF rel IS NOT NULL THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_lww ON %s', rel);
+            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_no_truncate ON %s', rel);
+            EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', rel,
+                pg_catalog.format('former replica of global table %s', table_name));
+        END IF;
+        DELETE FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name;
+    ELSE
+        DELETE FROM gt.replica r WHERE r.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name
+            AND r.region_name OPERATOR(pg_catalog.=) region;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._remove_replica(text, text) IS 'removes a replica from a table''s replica set here';
+
+-- All items of a table with their metadata, read after waiting for writers
+-- in flight, as a JSON array: the source side of the initial copy.
+CREATE FUNCTION gt._export_items(table_name text) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    rel regclass;
+    result jsonb;
+BEGIN
+    SELECT g.relid INTO rel FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _export_items.table_name;
+    IF rel IS NULL THEN
+        PERFORM gt._error_not_found(table_name);
+    END IF;
+    -- SHARE waits for every transaction writing the table; those commit
+    -- before this snapshot, the later ones are streamed.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE MODE', rel);
+    EXECUTE pg_catalog.format(
+        'SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(item, gt_update_time, gt_update_region, gt_deleting)), ''[]'') FROM %s',
+        rel) INTO result;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt._export_items(text) IS 'all versions of a table, for the initial copy of a new replica';
+
+-- Copies a table's items from another region into this new replica through
+-- the LWW rule, under a replication origin so that the copy is not sent on.
+CREATE FUNCTION gt._copy_from(table_name text, source text) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    origin text := 'gt_copy_' OPERATOR(pg_catalog.||) gt._link_name(gt.local_region(), source);
+    items jsonb;
+    v jsonb;
+    stmt text := gt._apply_sql(table_name);
+    n bigint := 0;
+BEGIN
+    items := gt._region_exec(source, pg_catalog.format('SELECT gt._export_items(%L)', table_name))::jsonb;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_origin o WHERE o.roname OPERATOR(pg_catalog.=) origin) THEN
+        PERFORM pg_catalog.pg_replication_origin_create(origin);
+    END IF;
+    PERFORM pg_catalog.pg_replication_origin_session_setup(origin);
+    FOR v IN SELECT pg_catalog.jsonb_array_elements(items) LOOP
+        EXECUTE stmt USING (v OPERATOR(pg_catalog.->) 0)::text, (v OPERATOR(pg_catalog.->>) 1)::bigint,
+            v OPERATOR(pg_catalog.->>) 2, (v OPERATOR(pg_catalog.->>) 3)::boolean, source;
+        n := n OPERATOR(pg_catalog.+) 1;
+    END LOOP;
+    PERFORM pg_catalog.pg_replication_origin_session_reset();
+    PERFORM pg_catalog.pg_replication_origin_drop(origin);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION gt._copy_from(text, text) IS 'initial copy of a new replica from another region';
+
+CREATE FUNCTION gt._check_no_writes(operation text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF pg_catalog.txid_current_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION '% cannot run in a transaction that has already written data', operation
+            USING ERRCODE = 'active_sql_transaction',
+                  DETAIL = 'Creating replication slots waits for every transaction that has written data.',
+                  HINT = 'Run it in a transaction of its own.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_no_writes(text) IS 'errors if the transaction has written';
+
+CREATE FUNCTION gt._create_replica(table_name text, new_region text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    local text := gt.local_region();
+    regions text[];
+    r text;
+    description jsonb;
+    t gt.global_table;
+BEGIN
+    PERFORM gt._check_region_name(new_region);
+    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _create_replica.table_name;
+    SELECT pg_catalog.array_agg(x.region_name ORDER BY x.region_name) INTO regions
+        FROM gt.replica x WHERE x.table_name OPERATOR(pg_catalog.=) _create_replica.table_name;
+    IF new_region OPERATOR(pg_catalog.=) ANY (regions) THEN
+        RAISE EXCEPTION 'table "%" already has a replica in region "%"', table_name, new_region
+            USING ERRCODE = 'duplicate_object';
+    END IF;
+    description := gt._describe(table_name);
+
+    -- An unregistered region is a database of this cluster: create it.
+    IF NOT EXISTS (SELECT 1 FROM gt.region_registration g WHERE g.name OPERATOR(pg_catalog.=) new_region)
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database d WHERE d.datname OPERATOR(pg_catalog.=) new_region) THEN
+        PERFORM gt._region_exec(local, pg_catalog.format('CREATE DATABASE %I', new_region));
+    END IF;
+    PERFORM gt._region_exec(new_region,
+        pg_catalog.format('CREATE EXTENSION IF NOT EXISTS pg_global_tables; SELECT gt._ensure_region(%L)', new_region));
+
+    -- Slots first, before any catalog says the new replica exists, so that
+    -- no change made after that can be missed.
+    FOREACH r IN ARRAY regions LOOP
+        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._ensure_slot(%L)', new_region));
+        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._ensure_slot(%L)', r));
+    END LOOP;
+
+    PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._attach_replica(%L, %L, %L)',
+        description, t.billing_mode, regions OPERATOR(pg_catalog.||) new_region));
+    FOREACH r IN ARRAY regions LOOP
+        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''CREATING'')', table_name, new_region));
+    END LOOP;
+
+    -- Every region sends its changes from now on; copy what each had before.
+    FOREACH r IN ARRAY regions LOOP
+        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._copy_from(%L, %L)', table_name, r));
+    END LOOP;
+    FOREACH r IN ARRAY regions OPERATOR(pg_catalog.||) new_region LOOP
+        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''ACTIVE'')', table_name, new_region));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._create_replica(text, text) IS 'adds a replica of a global table in another region';
+
+CREATE FUNCTION gt._delete_replica(table_name text, region text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    regions text[];
+    r text;
+BEGIN
+    SELECT pg_catalog.array_agg(x.region_name ORDER BY x.region_name) INTO regions
+        FROM gt.replica x WHERE x.table_name OPERATOR(pg_catalog.=) _delete_replica.table_name;
+    IF NOT region OPERATOR(pg_catalog.=) ANY (regions) THEN
+        RAISE EXCEPTION 'table "%" has no replica in region "%"', table_name, region
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    -- The removed region stops sending first, then the others stop
+    -- accepting from it and sending to it.
+    PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region));
+    FOREACH r IN ARRAY regions LOOP
+        CONTINUE WHEN r OPERATOR(pg_catalog.=) region;
+        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region));
+        -- Links that carry no table any more are removed on both sides, so
+        -- their slots hold no WAL.
+        IF NOT gt._region_exec(r, pg_catalog.format('SELECT gt._shares_tables(%L)', region))::boolean THEN
+            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._drop_link(%L)', region));
+            PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._drop_link(%L)', r));
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._delete_replica(text, text) IS 'disassociates a region''s replica from a global table';
+
+CREATE FUNCTION gt.update_table(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    op constant text := 'UpdateTable';
+    name text;
+    upd jsonb;
+    action text;
+    region text;
+    removed_here boolean := false;
+BEGIN
+    PERFORM gt._check_prerequisites();
+    PERFORM gt._check_request(request, op, ARRAY['TableName', 'ReplicaUpdates', 'BillingMode', 'ProvisionedThroughput']);
+    name := gt._request_string(request, 'TableName', op);
+    PERFORM gt._check_table_name(name);
+    IF NOT EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
+        PERFORM gt._error_not_found(name);
+    END IF;
+    IF request ? 'BillingMode' THEN
+        -- Replica updates must run before this transaction writes anything.
+        IF request ? 'ReplicaUpdates' THEN
+            RAISE EXCEPTION 'UpdateTable cannot change BillingMode and ReplicaUpdates in one request'
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Send one UpdateTable request for each.';
+        END IF;
+        IF request OPERATOR(pg_catalog.->>) 'BillingMode' IS NULL
+           OR request OPERATOR(pg_catalog.->>) 'BillingMode' NOT IN ('PROVISIONED', 'PAY_PER_REQUEST') THEN
+            RAISE EXCEPTION 'invalid BillingMode "%"', request OPERATOR(pg_catalog.->>) 'BillingMode'
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'BillingMode is PROVISIONED or PAY_PER_REQUEST.';
+        END IF;
+        UPDATE gt.global_table g SET billing_mode = request OPERATOR(pg_catalog.->>) 'BillingMode'
+            WHERE g.table_name OPERATOR(pg_catalog.=) name;
+    END IF;
+    IF request ? 'ReplicaUpdates' THEN
+        IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'ReplicaUpdates') OPERATOR(pg_catalog.<>) 'array' THEN
+            RAISE EXCEPTION 'ReplicaUpdates must be an array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- Validate every update before acting on any.
+        FOR upd IN SELECT pg_catalog.jsonb_array_elements(request OPERATOR(pg_catalog.->) 'ReplicaUpdates') LOOP
+            IF pg_catalog.jsonb_typeof(upd) OPERATOR(pg_catalog.<>) 'object'
+               OR (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(upd)) OPERATOR(pg_catalog.<>) 1
+               OR NOT (upd ? 'Create' OR upd ? 'Delete') THEN
+                RAISE EXCEPTION 'invalid replica update %', upd
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Each replica update is {"Create": {"RegionName": ...}} or {"Delete": {"RegionName": ...}}.';
+            END IF;
+            action := (SELECT k FROM pg_catalog.jsonb_object_keys(upd) k);
+            PERFORM gt._check_region_name((upd OPERATOR(pg_catalog.->) action) OPERATOR(pg_catalog.->>) 'RegionName');
+        END LOOP;
+        PERFORM gt._check_no_writes('UpdateTable with ReplicaUpdates');
+        FOR upd IN SELECT pg_catalog.jsonb_array_elements(request OPERATOR(pg_catalog.->) 'ReplicaUpdates') LOOP
+            action := (SELECT k FROM pg_catalog.jsonb_object_keys(upd) k);
+            region := (upd OPERATOR(pg_catalog.->) action) OPERATOR(pg_catalog.->>) 'RegionName';
+            IF removed_here THEN
+                RAISE EXCEPTION 'cannot apply replica update % after this region''s replica was deleted', upd
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'Run the remaining updates in a region that still has a replica.';
+            END IF;
+            IF action OPERATOR(pg_catalog.=) 'Create' THEN
+                PERFORM gt._create_replica(name, region);
+            ELSE
+                PERFORM gt._delete_replica(name, region);
+                removed_here := region OPERATOR(pg_catalog.=) gt.local_region();
+            END IF;
+        END LOOP;
+    END IF;
+    IF removed_here THEN
+        RETURN pg_catalog.jsonb_build_object('TableDescription',
+            pg_catalog.jsonb_build_object('TableName', name, 'TableStatus', 'ACTIVE'));
+    END IF;
+    RETURN pg_catalog.jsonb_build_object('TableDescription', gt._describe(name, 'ACTIVE'));
+END
+$$;
+COMMENT ON FUNCTION gt.update_table(jsonb) IS 'DynamoDB UpdateTable, with ReplicaUpdates Create and Delete';
+
+CREATE FUNCTION gt.describe_table(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    name text;
+BEGIN
+    PERFORM gt._check_request(request, 'DescribeTable', ARRAY['TableName']);
+    name := gt._request_string(request, 'TableName', 'DescribeTable');
+    PERFORM gt._check_table_name(name);
+    RETURN pg_catalog.jsonb_build_object('Table', gt._describe(name));
+END
+$$;
+COMMENT ON FUNCTION gt.describe_table(jsonb) IS 'DynamoDB DescribeTable';
+
+-- Table names cannot start with "{", so a JSON request passed as an untyped
+-- literal (which resolves to this text form) is recognised.
+CREATE FUNCTION gt.describe_table(table_name text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF pg_catalog.left(pg_catalog.ltrim(table_name), 1) OPERATOR(pg_catalog.=) '{' THEN
+        RETURN gt.describe_table(table_name::jsonb);
+    END IF;
+    RETURN gt.describe_table(pg_catalog.jsonb_build_object('TableName', table_name));
+END
+$$;
+COMMENT ON FUNCTION gt.describe_table(text) IS 'DynamoDB DescribeTable, by table name';
+
+CREATE FUNCTION gt.list_tables(request jsonb DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    lim integer;
+    start text;
+    names text[];
+    result jsonb;
+BEGIN
+    PERFORM gt._check_request(request, 'ListTables', ARRAY['Limit', 'ExclusiveStartTableName']);
+    IF request ? 'Limit' THEN
+        IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'Limit') OPERATOR(pg_catalog.<>) 'number'
+           OR (request OPERATOR(pg_catalog.->>) 'Limit')::numeric NOT BETWEEN 1 AND 100
+           OR (request OPERATOR(pg_catalog.->>) 'Limit')::numeric OPERATOR(pg_catalog.%) 1 OPERATOR(pg_catalog.<>) 0 THEN
+            RAISE EXCEPTION 'Limit must be an integer between 1 and 100'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        lim := (request OPERATOR(pg_catalog.->>) 'Limit')::integer;
+    END IF;
+    IF request ? 'ExclusiveStartTableName' THEN
+        start := gt._request_string(request, 'ExclusiveStartTableName', 'ListTables');
+        PERFORM gt._check_table_name(start);
+    END IF;
+    SELECT pg_catalog.array_agg(x.table_name ORDER BY x.table_name COLLATE "C") INTO names
+        FROM (SELECT g.table_name FROM gt.global_table g
+              WHERE start IS NULL OR g.table_name COLLATE "C" OPERATOR(pg_catalog.>) start
+              ORDER BY g.table_name COLLATE "C"
+              LIMIT COALESCE(lim OPERATOR(pg_catalog.+) 1, NULL)) x;
+    names := COALESCE(names, '{}');
+    IF lim IS NOT NULL AND pg_catalog.cardinality(names) OPERATOR(pg_catalog.>) lim THEN
+        names := names[1:lim];
+        result := pg_catalog.jsonb_build_object('TableNames', pg_catalog.to_jsonb(names),
+                                                'LastEvaluatedTableName', names[lim]);
+    ELSE
+        result := pg_catalog.jsonb_build_object('TableNames', pg_catalog.to_jsonb(names));
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt.list_tables(jsonb) IS 'DynamoDB ListTables';
+
+CREATE FUNCTION gt.delete_table(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    name text;
+    t gt.global_table;
+    description jsonb;
+BEGIN
+    PERFORM gt._check_request(request, 'DeleteTable', ARRAY['TableName']);
+    name := gt._request_string(request, 'TableName', 'DeleteTable');
+    PERFORM gt._check_table_name(name);
+    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name;
+    IF NOT FOUND THEN
+        PERFORM gt._error_not_found(name);
+    END IF;
+    -- Described in a session of its own: a lock on the table held by this
+    -- transaction would block the other sessions that disassociate it.
+    description := gt._region_exec(gt.local_region(),
+        pg_catalog.format('SELECT gt._describe(%L, ''DELETING'')', name))::jsonb;
+    -- With other replicas, leave the global table first: they keep their data.
+    IF EXISTS (SELECT 1 FROM gt.replica r WHERE r.table_name OPERATOR(pg_catalog.=) name
+               AND r.region_name OPERATOR(pg_catalog.<>) gt.local_region()) THEN
+        PERFORM gt._delete_replica(name, gt.local_region());
+    ELSE
+        DELETE FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name;
+    END IF;
+    EXECUTE pg_catalog.format('DROP TABLE %s', t.relid);
+    RETURN pg_catalog.jsonb_build_object('TableDescription', description);
+END
+$$;
+COMMENT ON FUNCTION gt.delete_table(jsonb) IS 'DynamoDB DeleteTable: deletes this region''s replica';
+
+CREATE FUNCTION gt.delete_table(table_name text) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF pg_catalog.left(pg_catalog.ltrim(table_name), 1) OPERATOR(pg_catalog.=) '{' THEN
+        RETURN gt.delete_table(table_name::jsonb);
+    END IF;
+    RETURN gt.delete_table(pg_catalog.jsonb_build_object('TableName', table_name));
+END
+$$;
+COMMENT ON FUNCTION gt.delete_table(text) IS 'DynamoDB DeleteTable, by table name';
+
+--
+-- Items
+--
+
+CREATE FUNCTION gt._table_for(table_name text) RETURNS gt.global_table
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t gt.global_table;
+BEGIN
+    PERFORM gt._check_table_name(table_name);
+    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _table_for.table_name;
+    IF NOT FOUND THEN
+        PERFORM gt._error_not_found(table_name);
+    END IF;
+    RETURN t;
+END
+$$;
+COMMENT ON FUNCTION gt._table_for(text) IS 'the catalog row of a global table, or ResourceNotFoundException';
+
+CREATE FUNCTION gt._return_values(request jsonb, operation text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    rv text := COALESCE(request OPERATOR(pg_catalog.->>) 'ReturnValues', 'NONE');
+BEGIN
+    IF rv NOT IN ('NONE', 'ALL_OLD') THEN
+        RAISE EXCEPTION 'ReturnValues "%" is not valid for %', rv, operation
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use NONE or ALL_OLD.';
+    END IF;
+    RETURN rv;
+END
+$$;
+COMMENT ON FUNCTION gt._return_values(jsonb, text) IS 'the ReturnValues of a write request';
+
+-- The live item stored under the key of jsonb $1, locked if asked.
+CREATE FUNCTION gt._old_item(t gt.global_table, key jsonb, lock boolean) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    k record := gt._key_sql(t, '$1');
+    result jsonb;
+BEGIN
+    EXECUTE pg_catalog.format('SELECT item FROM %s WHERE %s AND NOT gt_deleting%s',
+                              t.relid, k.match, CASE WHEN lock THEN ' FOR UPDATE' ELSE '' END)
+        INTO result USING key;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt._old_item(gt.global_table, jsonb, boolean) IS 'the live item under a key';
+
+-- Writes a local version: an item, or a tombstone holding only the key.
+CREATE FUNCTION gt._write_local(t gt.global_table, item jsonb, deleting boolean) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    k record := gt._key_sql(t, 's.j');
+BEGIN
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %s AS t (%s, item, gt_deleting) SELECT %s, s.j, $2 FROM (SELECT $1 AS j) s '
+        'ON CONFLICT (%s) DO UPDATE SET item = excluded.item, gt_deleting = excluded.gt_deleting',
+        t.relid, k.columns, k.exprs, k.columns) USING item, deleting;
+END
+$$;
+COMMENT ON FUNCTION gt._write_local(gt.global_table, jsonb, boolean) IS 'writes an item version in this region';
+
+CREATE FUNCTION gt.put_item(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    op constant text := 'PutItem';
+    t gt.global_table;
+    item jsonb;
+    rv text;
+    old jsonb;
+BEGIN
+    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Item', 'ReturnValues',
+        'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics']);
+    t := gt._table_for(gt._request_string(request, 'TableName', op));
+    rv := gt._return_values(request, op);
+    item := request OPERATOR(pg_catalog.->) 'Item';
+    IF item IS NULL THEN
+        RAISE EXCEPTION 'PutItem request is missing required parameter "Item"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM gt._validate_item(item, t.hash_key, t.hash_type, t.range_key, t.range_type);
+    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
+        old := gt._old_item(t, item, true);
+    END IF;
+    PERFORM gt._write_local(t, item, false);
+    IF old IS NOT NULL THEN
+        RETURN pg_catalog.jsonb_build_object('Attributes', old);
+    END IF;
+    RETURN '{}'::jsonb;
+END
+$$;
+COMMENT ON FUNCTION gt.put_item(jsonb) IS 'DynamoDB PutItem';
+
+CREATE FUNCTION gt.put_item(table_name text, item jsonb) RETURNS jsonb
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt.put_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Item', item));
+COMMENT ON FUNCTION gt.put_item(text, jsonb) IS 'DynamoDB PutItem, short form';
+
+CREATE FUNCTION gt.get_item(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    op constant text := 'GetItem';
+    t gt.global_table;
+    key jsonb;
+    result jsonb;
+    k record;
+BEGIN
+    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Key', 'ConsistentRead', 'ReturnConsumedCapacity']);
+    t := gt._table_for(gt._request_string(request, 'TableName', op));
+    key := request OPERATOR(pg_catalog.->) 'Key';
+    IF key IS NULL THEN
+        RAISE EXCEPTION 'GetItem request is missing required parameter "Key"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF request ? 'ConsistentRead' AND pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'ConsistentRead') OPERATOR(pg_catalog.<>) 'boolean' THEN
+        RAISE EXCEPTION 'ConsistentRead must be a boolean'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM gt._validate_key(key, t.hash_key, t.hash_type, t.range_key, t.range_type);
+    k := gt._key_sql(t, '$1');
+    EXECUTE pg_catalog.format('SELECT item FROM %s WHERE %s AND NOT gt_deleting', t.relid, k.match)
+        INTO result USING key;
+    IF result IS NULL THEN
+        RETURN '{}'::jsonb;
+    END IF;
+    RETURN pg_catalog.jsonb_build_object('Item', result);
+END
+$$;
+COMMENT ON FUNCTION gt.get_item(jsonb) IS 'DynamoDB GetItem';
+
+CREATE FUNCTION gt.get_item(table_name text, key jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt.get_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Key', key))
+        OPERATOR(pg_catalog.->) 'Item';
+COMMENT ON FUNCTION gt.get_item(text, jsonb) IS 'DynamoDB GetItem, short form: the item, or NULL';
+
+CREATE FUNCTION gt.delete_item(request jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    op constant text := 'DeleteItem';
+    t gt.global_table;
+    key jsonb;
+    rv text;
+    old jsonb;
+BEGIN
+    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Key', 'ReturnValues',
+        'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics']);
+    t := gt._table_for(gt._request_string(request, 'TableName', op));
+    rv := gt._return_values(request, op);
+    key := request OPERATOR(pg_catalog.->) 'Key';
+    IF key IS NULL THEN
+        RAISE EXCEPTION 'DeleteItem request is missing required parameter "Key"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM gt._validate_key(key, t.hash_key, t.hash_type, t.range_key, t.range_type);
+    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
+        old := gt._old_item(t, key, true);
+    END IF;
+    -- A tombstone even if the item is not here: it may be in flight from
+    -- another region, and this later delete must win there too.
+    PERFORM gt._write_local(t, key, true);
+    IF old IS NOT NULL THEN
+        RETURN pg_catalog.jsonb_build_object('Attributes', old);
+    END IF;
+    RETURN '{}'::jsonb;
+END
+$$;
+COMMENT ON FUNCTION gt.delete_item(jsonb) IS 'DynamoDB DeleteItem';
+
+CREATE FUNCTION gt.delete_item(table_name text, key jsonb) RETURNS jsonb
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt.delete_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Key', key));
+COMMENT ON FUNCTION gt.delete_item(text, jsonb) IS 'DynamoDB DeleteItem, short form';
+
+--
+-- Replication status
+--
+
+CREATE FUNCTION gt.wait_for_replication(timeout interval DEFAULT '30 s') RETURNS boolean
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    target pg_lsn := pg_catalog.pg_current_wal_lsn();
+    deadline timestamptz := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) timeout;
+    local text := gt.local_region();
+    behind integer;
+BEGIN
+    LOOP
+        -- A peer is caught up when the slot kept for it has been confirmed,
+        -- by its apply worker, past everything committed before the call.
+        SELECT pg_catalog.count(*) INTO behind
+            FROM (SELECT DISTINCT r.region_name FROM gt.replica r
+                  WHERE r.region_name OPERATOR(pg_catalog.<>) local) p
+            LEFT JOIN pg_catalog.pg_replication_slots s
+                ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(local, p.region_name)
+            WHERE s.confirmed_flush_lsn IS NULL
+               OR s.confirmed_flush_lsn OPERATOR(pg_catalog.<) target;
+        IF behind OPERATOR(pg_catalog.=) 0 THEN
+            RETURN true;
+        END IF;
+        IF pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>) deadline THEN
+            RETURN false;
+        END IF;
+        PERFORM pg_catalog.pg_sleep(0.005);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt.wait_for_replication(interval) IS 'waits until every other replica has applied this region''s committed changes';
+
+CREATE VIEW gt.links AS
+    SELECT p.region_name AS peer,
+           s.slot_name,
+           s.active AS peer_connected,
+           s.confirmed_flush_lsn AS peer_confirmed_lsn,
+           o.external_id AS origin_name,
+           o.remote_lsn AS applied_remote_lsn,
+           w.pid AS apply_pid
+    FROM (SELECT DISTINCT r.region_name FROM gt.replica r, gt.region l
+          WHERE r.region_name OPERATOR(pg_catalog.<>) l.name) p
+    CROSS JOIN gt.region l
+    LEFT JOIN pg_catalog.pg_replication_slots s
+        ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
+    LEFT JOIN pg_catalog.pg_replication_origin_status o
+        ON o.external_id OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
+    LEFT JOIN pg_catalog.pg_stat_activity w
+        ON w.application_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
+       AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database();
+COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';
+
+--
+-- Privileges: table management is for superusers; anyone may call the item
+-- API, which then needs the privileges of the replica table itself.
+--
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA gt FROM PUBLIC;
+GRANT USAGE ON SCHEMA gt TO PUBLIC;
+GRANT SELECT ON gt.region, gt.global_table, gt.replica TO PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    gt.local_region(), gt.hlc_to_timestamptz(bigint),
+    gt.describe_table(jsonb), gt.describe_table(text), gt.list_tables(jsonb),
+    gt.put_item(jsonb), gt.put_item(text, jsonb),
+    gt.get_item(jsonb), gt.get_item(text, jsonb),
+    gt.delete_item(jsonb), gt.delete_item(text, jsonb),
+    gt._table_for(text), gt._check_table_name(text), gt._error_not_found(text),
+    gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
+    gt._return_values(jsonb, text), gt._validate_item(jsonb, text, text, text, text),
+    gt._validate_key(jsonb, text, text, text, text), gt._key_expr(text, text, text),
+    gt._key_sql(gt.global_table, text), gt._old_item(gt.global_table, jsonb, boolean),
+    gt._write_local(gt.global_table, jsonb, boolean), gt._describe(text, text),
+    gt._lww_trigger(), gt._tombstone(regclass, tid), gt._truncate_guard()
+TO PUBLIC;
