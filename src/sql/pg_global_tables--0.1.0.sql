@@ -1209,37 +1209,50 @@ END
 $$;
 COMMENT ON FUNCTION gt._write_local(gt.global_table, jsonb, boolean) IS 'writes an item version in this region';
 
-CREATE FUNCTION gt.put_item(request jsonb) RETURNS jsonb
+-- PutItem and DeleteItem: validate, read the old item if asked, write a
+-- version (an item, or a tombstone holding the key).
+CREATE FUNCTION gt._write_request(request jsonb, operation text, field text, deleting boolean) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    op constant text := 'PutItem';
     t gt.global_table;
-    item jsonb;
+    payload jsonb;
     rv text;
     old jsonb;
 BEGIN
-    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Item', 'ReturnValues',
+    PERFORM gt._check_request(request, operation, ARRAY['TableName', field, 'ReturnValues',
         'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics']);
-    t := gt._table_for(gt._request_string(request, 'TableName', op));
-    rv := gt._return_values(request, op);
-    item := request OPERATOR(pg_catalog.->) 'Item';
-    IF item IS NULL THEN
-        RAISE EXCEPTION 'PutItem request is missing required parameter "Item"'
+    t := gt._table_for(gt._request_string(request, 'TableName', operation));
+    rv := gt._return_values(request, operation);
+    payload := request OPERATOR(pg_catalog.->) field;
+    IF payload IS NULL THEN
+        RAISE EXCEPTION '% request is missing required parameter "%"', operation, field
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM gt._validate_item(item, t.hash_key, t.hash_type, t.range_key, t.range_type);
-    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
-        old := gt._old_item(t, item, true);
+    IF deleting THEN
+        PERFORM gt._validate_key(payload, t.hash_key, t.hash_type, t.range_key, t.range_type);
+    ELSE
+        PERFORM gt._validate_item(payload, t.hash_key, t.hash_type, t.range_key, t.range_type);
     END IF;
-    PERFORM gt._write_local(t, item, false);
+    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
+        old := gt._old_item(t, payload, true);
+    END IF;
+    -- A delete writes a tombstone even if the item is not here: it may be in
+    -- flight from another region, and this later delete must win there too.
+    PERFORM gt._write_local(t, payload, deleting);
     IF old IS NOT NULL THEN
         RETURN pg_catalog.jsonb_build_object('Attributes', old);
     END IF;
     RETURN '{}'::jsonb;
 END
 $$;
+COMMENT ON FUNCTION gt._write_request(jsonb, text, text, boolean) IS 'PutItem and DeleteItem';
+
+CREATE FUNCTION gt.put_item(request jsonb) RETURNS jsonb
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt._write_request(request, 'PutItem', 'Item', false);
 COMMENT ON FUNCTION gt.put_item(jsonb) IS 'DynamoDB PutItem';
 
 CREATE FUNCTION gt.put_item(table_name text, item jsonb) RETURNS jsonb
@@ -1290,38 +1303,9 @@ CREATE FUNCTION gt.get_item(table_name text, key jsonb) RETURNS jsonb
 COMMENT ON FUNCTION gt.get_item(text, jsonb) IS 'DynamoDB GetItem, short form: the item, or NULL';
 
 CREATE FUNCTION gt.delete_item(request jsonb) RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    op constant text := 'DeleteItem';
-    t gt.global_table;
-    key jsonb;
-    rv text;
-    old jsonb;
-BEGIN
-    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Key', 'ReturnValues',
-        'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics']);
-    t := gt._table_for(gt._request_string(request, 'TableName', op));
-    rv := gt._return_values(request, op);
-    key := request OPERATOR(pg_catalog.->) 'Key';
-    IF key IS NULL THEN
-        RAISE EXCEPTION 'DeleteItem request is missing required parameter "Key"'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM gt._validate_key(key, t.hash_key, t.hash_type, t.range_key, t.range_type);
-    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
-        old := gt._old_item(t, key, true);
-    END IF;
-    -- A tombstone even if the item is not here: it may be in flight from
-    -- another region, and this later delete must win there too.
-    PERFORM gt._write_local(t, key, true);
-    IF old IS NOT NULL THEN
-        RETURN pg_catalog.jsonb_build_object('Attributes', old);
-    END IF;
-    RETURN '{}'::jsonb;
-END
-$$;
+    RETURN gt._write_request(request, 'DeleteItem', 'Key', true);
 COMMENT ON FUNCTION gt.delete_item(jsonb) IS 'DynamoDB DeleteItem';
 
 CREATE FUNCTION gt.delete_item(table_name text, key jsonb) RETURNS jsonb
@@ -1406,5 +1390,6 @@ GRANT EXECUTE ON FUNCTION
     gt._validate_key(jsonb, text, text, text, text), gt._key_expr(text, text, text),
     gt._key_sql(gt.global_table, text), gt._old_item(gt.global_table, jsonb, boolean),
     gt._write_local(gt.global_table, jsonb, boolean), gt._describe(text, text),
+    gt._write_request(jsonb, text, text, boolean),
     gt._lww_trigger(), gt._tombstone(regclass, tid), gt._truncate_guard()
 TO PUBLIC;
