@@ -18,8 +18,13 @@
  *		been applied (see origin.c).  After a crash the worker restarts from
  *		that position; a change sent twice meets the LWW trigger, which
  *		discards a version equal to the stored one, so it has no effect.
- *		Flush positions reported to the peer never pass what is committed
- *		here, so the peer's slot keeps whatever may still be needed.
+ *		Transactions commit asynchronously, as core's apply workers do: the
+ *		worker remembers, for each remote commit, where its local commit
+ *		record ends, and reports to the peer as flushed only the remote
+ *		positions whose local commits are on disk, so the peer's slot keeps
+ *		whatever a crash here could still lose.  When the stream goes quiet
+ *		the worker flushes WAL itself, once for everything pending, so that
+ *		gt.wait_for_replication() does not wait for the WAL writer.
  *
  *	  Which changes apply
  *		A version is applied only if this region still has a replica of the
@@ -41,6 +46,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "executor/spi.h"
 #include "libpq/libpq-be-fe-helpers.h"
 #include "libpq/pqformat.h"
@@ -80,13 +86,32 @@ typedef struct ApplyPlan
 static MemoryContext ApplyContext = NULL;
 static MemoryContext ApplyMessageContext = NULL;
 static HTAB *ApplyPlans = NULL;
+static bool apply_plans_stale = false;
 
 static char local_region[NAMEDATALEN];
 static char peer_region[NAMEDATALEN];
 static PGconn *conn = NULL;
 
 static bool in_remote_txn = false;
-static XLogRecPtr last_committed_lsn = InvalidXLogRecPtr;
+
+/*
+ * Remote commit positions whose local commits may not be flushed yet, oldest
+ * first.  A ring buffer: the stream is drained and flushed in batches, so it
+ * stays short; when full, WAL is flushed and the ring emptied.
+ */
+#define FLUSH_RING_SIZE 1024
+typedef struct FlushPosition
+{
+	XLogRecPtr	local_end;
+	XLogRecPtr	remote_end;
+} FlushPosition;
+static FlushPosition flush_ring[FLUSH_RING_SIZE];
+static int	flush_ring_head = 0;	/* oldest entry */
+static int	flush_ring_count = 0;
+
+static XLogRecPtr last_received_lsn = InvalidXLogRecPtr;	/* applied */
+static XLogRecPtr last_flushed_lsn = InvalidXLogRecPtr; /* durable here */
+static XLogRecPtr idle_wal_end = InvalidXLogRecPtr; /* keepalive, no txn open */
 static XLogRecPtr last_reported_lsn = InvalidXLogRecPtr;
 static TimestampTz last_report_time = 0;
 
@@ -131,15 +156,30 @@ apply_error_callback(void *arg)
 				   LSN_FORMAT_ARGS(apply_error_state.final_lsn));
 }
 
-/* Drops the cached statements when any relation changes (relcache callback). */
+/*
+ * Marks the cached statements stale when any relation changes (relcache
+ * callback).  Nothing is freed here: the callback can run while one of the
+ * statements is executing (waiting for a lock accepts invalidations).
+ */
 static void
 invalidate_plans(Datum arg, Oid relid)
+{
+	apply_plans_stale = true;
+}
+
+/*
+ * drop_stale_plans frees the cached statements if the catalogs changed; called
+ * only between transactions, when no statement is running.
+ */
+static void
+drop_stale_plans(void)
 {
 	HASH_SEQ_STATUS status;
 	ApplyPlan  *entry;
 
-	if (ApplyPlans == NULL)
+	if (!apply_plans_stale)
 		return;
+	apply_plans_stale = false;
 	hash_seq_init(&status, ApplyPlans);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{
@@ -197,6 +237,60 @@ get_apply_plan(const char *table_name)
 	return entry->plan;
 }
 
+/*
+ * advance_flushed moves last_flushed_lsn past every remote commit whose local
+ * commit is flushed, and past the idle keepalive position once nothing is
+ * pending.
+ */
+static void
+advance_flushed(void)
+{
+	XLogRecPtr	local_flush = GetFlushRecPtr(NULL);
+
+	while (flush_ring_count > 0)
+	{
+		FlushPosition *pos = &flush_ring[flush_ring_head];
+
+		if (pos->local_end > local_flush)
+			return;
+		last_flushed_lsn = Max(last_flushed_lsn, pos->remote_end);
+		flush_ring_head = (flush_ring_head + 1) % FLUSH_RING_SIZE;
+		flush_ring_count--;
+	}
+	last_flushed_lsn = Max(last_flushed_lsn, idle_wal_end);
+}
+
+/*
+ * flush_pending makes every pending local commit durable with one WAL flush.
+ */
+static void
+flush_pending(void)
+{
+	if (flush_ring_count > 0)
+	{
+		int			newest = (flush_ring_head + flush_ring_count - 1) % FLUSH_RING_SIZE;
+
+		XLogFlush(flush_ring[newest].local_end);
+	}
+	advance_flushed();
+}
+
+/*
+ * remember_commit records that remote commit remote_end was applied by the
+ * local commit ending at local_end.  A commit that wrote nothing has no
+ * local record (local_end is stale) and is flushed as soon as its
+ * predecessors are.
+ */
+static void
+remember_commit(XLogRecPtr local_end, XLogRecPtr remote_end)
+{
+	if (flush_ring_count == FLUSH_RING_SIZE)
+		flush_pending();
+	flush_ring[(flush_ring_head + flush_ring_count) % FLUSH_RING_SIZE] =
+		(FlushPosition) {local_end, remote_end};
+	flush_ring_count++;
+}
+
 static void
 handle_begin(StringInfo s)
 {
@@ -209,6 +303,8 @@ handle_begin(StringInfo s)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	/* Starting a transaction accepted invalidations: act on them now. */
+	drop_stale_plans();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -271,7 +367,8 @@ handle_commit(StringInfo s)
 	pgstat_report_activity(STATE_IDLE, NULL);
 
 	in_remote_txn = false;
-	last_committed_lsn = msg.end_lsn;
+	last_received_lsn = msg.end_lsn;
+	remember_commit(XactLastCommitEnd, msg.end_lsn);
 	apply_error_state.action = NULL;
 }
 
@@ -312,15 +409,16 @@ send_feedback(bool force)
 	StringInfoData buf;
 	TimestampTz now = GetCurrentTimestamp();
 
-	if (!force && last_committed_lsn == last_reported_lsn &&
+	advance_flushed();
+	if (!force && last_flushed_lsn == last_reported_lsn &&
 		!TimestampDifferenceExceeds(last_report_time, now, FEEDBACK_INTERVAL_MS * 10))
 		return;
 
 	initStringInfo(&buf);
 	pq_sendbyte(&buf, 'r');
-	pq_sendint64(&buf, last_committed_lsn);	/* write */
-	pq_sendint64(&buf, last_committed_lsn);	/* flush */
-	pq_sendint64(&buf, last_committed_lsn);	/* apply */
+	pq_sendint64(&buf, Max(last_received_lsn, last_flushed_lsn));	/* write */
+	pq_sendint64(&buf, last_flushed_lsn);	/* flush */
+	pq_sendint64(&buf, Max(last_received_lsn, last_flushed_lsn));	/* apply */
 	pq_sendint64(&buf, now);
 	pq_sendbyte(&buf, 0);
 	if (PQputCopyData(conn, buf.data, buf.len) <= 0 || PQflush(conn) != 0)
@@ -329,7 +427,7 @@ send_feedback(bool force)
 				 errmsg("could not send feedback to region \"%s\": %s",
 						peer_region, pchomp(PQerrorMessage(conn)))));
 	pfree(buf.data);
-	last_reported_lsn = last_committed_lsn;
+	last_reported_lsn = last_flushed_lsn;
 	last_report_time = now;
 }
 
@@ -365,10 +463,11 @@ process_copy_data(char *buf, int len)
 
 		/*
 		 * Every message before the keepalive has been processed: with no
-		 * transaction open, everything up to wal_end is applied here.
+		 * transaction open, everything up to wal_end is applied here, and
+		 * durable once the commits still pending are.
 		 */
-		if (!in_remote_txn && wal_end > last_committed_lsn)
-			last_committed_lsn = wal_end;
+		if (!in_remote_txn)
+			idle_wal_end = Max(idle_wal_end, wal_end);
 		send_feedback(reply);
 	}
 }
@@ -499,6 +598,8 @@ gt_apply_main(Datum main_arg)
 	/* Applied changes run as a replica: only ALWAYS triggers fire. */
 	SetConfigOption("session_replication_role", "replica",
 					PGC_SUSET, PGC_S_OVERRIDE);
+	/* Commits are made durable in batches; see NOTES. */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	/* Nothing a user created can be picked up by name while applying. */
 	SetConfigOption("search_path", "pg_catalog, pg_temp",
 					PGC_SUSET, PGC_S_OVERRIDE);
@@ -514,11 +615,12 @@ gt_apply_main(Datum main_arg)
 	}
 	replorigin_session_setup(originid);
 	replorigin_session_origin = originid;
-	last_committed_lsn = replorigin_session_get_progress(false);
-	last_reported_lsn = last_committed_lsn;
+	last_flushed_lsn = replorigin_session_get_progress(false);
+	last_received_lsn = last_flushed_lsn;
+	last_reported_lsn = last_flushed_lsn;
 
 	before_shmem_exit(apply_shutdown, (Datum) 0);
-	start_streaming(conninfo, last_committed_lsn);
+	start_streaming(conninfo, last_flushed_lsn);
 
 	errcallback.callback = apply_error_callback;
 	errcallback.arg = NULL;
@@ -567,6 +669,9 @@ gt_apply_main(Datum main_arg)
 			CHECK_FOR_INTERRUPTS();
 		}
 
+		/* The stream is quiet: make what was applied durable, and say so. */
+		if (!in_remote_txn)
+			flush_pending();
 		send_feedback(false);
 
 		rc = WaitLatchOrSocket(MyLatch,

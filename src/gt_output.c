@@ -72,6 +72,7 @@ typedef struct GtTxnData
 typedef struct RelSyncEntry
 {
 	Oid			relid;			/* hash key */
+	bool		valid;			/* false: refill from the catalogs */
 	bool		replicated;		/* send changes of this relation? */
 	char	   *table_name;		/* global table name, in CacheMemoryContext */
 	AttrNumber	item_att;
@@ -85,7 +86,10 @@ static HTAB *RelSyncCache = NULL;
 extern void _PG_output_plugin_init(OutputPluginCallbacks *cb);
 
 /*
- * invalidate_rel_sync_cache drops every cached entry (relcache callback).
+ * invalidate_rel_sync_cache marks every cached entry invalid (relcache
+ * callback).  Entries are refilled on next use, never freed here: the callback
+ * can run while an entry is being filled (opening a catalog accepts
+ * invalidations), as in pgoutput.
  */
 static void
 invalidate_rel_sync_cache(Datum arg, Oid relid)
@@ -97,12 +101,7 @@ invalidate_rel_sync_cache(Datum arg, Oid relid)
 		return;
 	hash_seq_init(&status, RelSyncCache);
 	while ((entry = hash_seq_search(&status)) != NULL)
-	{
-		if (entry->table_name)
-			pfree(entry->table_name);
-		if (hash_search(RelSyncCache, &entry->relid, HASH_REMOVE, NULL) == NULL)
-			elog(ERROR, "hash table corrupted");
-	}
+		entry->valid = false;
 }
 
 static void
@@ -221,11 +220,19 @@ get_rel_sync_entry(GtOutputData *data, Relation rel)
 
 	init_rel_sync_cache();
 	entry = hash_search(RelSyncCache, &relid, HASH_ENTER, &found);
-	if (found)
+	if (!found)
+		entry->table_name = NULL;
+	else if (entry->valid)
 		return entry;
 
+	/* Mark it valid first: an invalidation while filling it marks it again. */
+	entry->valid = true;
 	entry->replicated = false;
-	entry->table_name = NULL;
+	if (entry->table_name)
+	{
+		pfree(entry->table_name);
+		entry->table_name = NULL;
+	}
 	gt_nsp = get_namespace_oid("gt", true);
 	if (!OidIsValid(gt_nsp))
 		return entry;
