@@ -598,6 +598,8 @@ gt_apply_main(Datum main_arg)
 	/* Applied changes run as a replica: only ALWAYS triggers fire. */
 	SetConfigOption("session_replication_role", "replica",
 					PGC_SUSET, PGC_S_OVERRIDE);
+	/* One-row statements never pay back JIT compilation. */
+	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	/* Commits are made durable in batches; see NOTES. */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	/* Nothing a user created can be picked up by name while applying. */

@@ -359,6 +359,8 @@ gt_launcher_main(Datum main_arg)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	/* Catalog queries without statistics can look costly enough for JIT. */
+	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "gt launcher loop",
 									 ALLOCSET_DEFAULT_SIZES);
