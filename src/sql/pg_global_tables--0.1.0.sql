@@ -326,71 +326,24 @@ COMMENT ON FUNCTION gt._shares_tables(text) IS 'whether this region shares a glo
 --
 
 CREATE FUNCTION gt._error_not_found(table_name text) RETURNS void
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    RAISE EXCEPTION 'table "%" does not exist in region "%"', table_name, gt.local_region()
-        USING ERRCODE = 'undefined_table',
-              DETAIL = 'DynamoDB reports this as ResourceNotFoundException.';
-END
-$$;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_error_not_found_sql';
 COMMENT ON FUNCTION gt._error_not_found(text) IS 'raises ResourceNotFoundException for a table';
 
 -- Rejects request keys an operation does not know.
 CREATE FUNCTION gt._check_request(request jsonb, operation text, allowed text[]) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    k text;
-BEGIN
-    IF request IS NULL OR pg_catalog.jsonb_typeof(request) OPERATOR(pg_catalog.<>) 'object' THEN
-        RAISE EXCEPTION '% request must be a JSON object', operation
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    FOR k IN SELECT pg_catalog.jsonb_object_keys(request) LOOP
-        IF NOT k OPERATOR(pg_catalog.=) ANY (allowed) THEN
-            RAISE EXCEPTION 'unknown parameter "%" in % request', k, operation
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = pg_catalog.format('Known parameters are: %s.',
-                                               pg_catalog.array_to_string(allowed, ', '));
-        END IF;
-    END LOOP;
-END
-$$;
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_check_request_sql';
 COMMENT ON FUNCTION gt._check_request(jsonb, text, text[]) IS 'rejects unknown request parameters';
 
 CREATE FUNCTION gt._request_string(request jsonb, field text, operation text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    IF request OPERATOR(pg_catalog.->) field IS NULL THEN
-        RAISE EXCEPTION '% request is missing required parameter "%"', operation, field
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) field) OPERATOR(pg_catalog.<>) 'string' THEN
-        RAISE EXCEPTION 'parameter "%" of % request must be a string', field, operation
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN request OPERATOR(pg_catalog.->>) field;
-END
-$$;
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_request_string_sql';
 COMMENT ON FUNCTION gt._request_string(jsonb, text, text) IS 'a required string parameter of a request';
 
 CREATE FUNCTION gt._check_table_name(name text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    IF name IS NULL OR name !~ '^[a-zA-Z0-9_.-]{3,255}$' THEN
-        RAISE EXCEPTION 'invalid table name "%"', name
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Table names are 3 to 255 characters of letters, digits, "_", "-" and ".".';
-    END IF;
-END
-$$;
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_check_table_name_sql';
 COMMENT ON FUNCTION gt._check_table_name(text) IS 'errors unless name is a valid DynamoDB table name';
 
 -- SQL expression extracting a key attribute's column value from jsonb j.
@@ -1142,176 +1095,54 @@ COMMENT ON FUNCTION gt.delete_table(text) IS 'DynamoDB DeleteTable, by table nam
 -- Items
 --
 
-CREATE FUNCTION gt._table_for(table_name text) RETURNS gt.global_table
+-- The statements the item API prepares for a table: an upsert ($1 item,
+-- $2 deleting) and reads of the live item under key $1, plain and locked.
+CREATE FUNCTION gt._item_sql(t gt.global_table,
+                             OUT upsert_sql text, OUT fetch_sql text, OUT fetch_locked_sql text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    t gt.global_table;
-BEGIN
-    PERFORM gt._check_table_name(table_name);
-    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _table_for.table_name;
-    IF NOT FOUND THEN
-        PERFORM gt._error_not_found(table_name);
-    END IF;
-    RETURN t;
-END
-$$;
-COMMENT ON FUNCTION gt._table_for(text) IS 'the catalog row of a global table, or ResourceNotFoundException';
-
-CREATE FUNCTION gt._return_values(request jsonb, operation text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    rv text := COALESCE(request OPERATOR(pg_catalog.->>) 'ReturnValues', 'NONE');
-BEGIN
-    IF rv NOT IN ('NONE', 'ALL_OLD') THEN
-        RAISE EXCEPTION 'ReturnValues "%" is not valid for %', rv, operation
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use NONE or ALL_OLD.';
-    END IF;
-    RETURN rv;
-END
-$$;
-COMMENT ON FUNCTION gt._return_values(jsonb, text) IS 'the ReturnValues of a write request';
-
--- The live item stored under the key of jsonb $1, locked if asked.
-CREATE FUNCTION gt._old_item(t gt.global_table, key jsonb, lock boolean) RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
     k record := gt._key_sql(t, '$1');
-    result jsonb;
 BEGIN
-    EXECUTE pg_catalog.format('SELECT item FROM %s WHERE %s AND NOT gt_deleting%s',
-                              t.relid, k.match, CASE WHEN lock THEN ' FOR UPDATE' ELSE '' END)
-        INTO result USING key;
-    RETURN result;
-END
-$$;
-COMMENT ON FUNCTION gt._old_item(gt.global_table, jsonb, boolean) IS 'the live item under a key';
-
--- Writes a local version: an item, or a tombstone holding only the key.
-CREATE FUNCTION gt._write_local(t gt.global_table, item jsonb, deleting boolean) RETURNS void
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    k record := gt._key_sql(t, 's.j');
-BEGIN
-    EXECUTE pg_catalog.format(
-        'INSERT INTO %s AS t (%s, item, gt_deleting) SELECT %s, s.j, $2 FROM (SELECT $1 AS j) s '
+    upsert_sql := pg_catalog.format(
+        'INSERT INTO %s AS t (%s, item, gt_deleting) VALUES (%s, $1, $2) '
         'ON CONFLICT (%s) DO UPDATE SET item = excluded.item, gt_deleting = excluded.gt_deleting',
-        t.relid, k.columns, k.exprs, k.columns) USING item, deleting;
+        t.relid, k.columns, k.exprs, k.columns);
+    fetch_sql := pg_catalog.format('SELECT item FROM %s WHERE %s AND NOT gt_deleting', t.relid, k.match);
+    fetch_locked_sql := fetch_sql OPERATOR(pg_catalog.||) ' FOR UPDATE';
 END
 $$;
-COMMENT ON FUNCTION gt._write_local(gt.global_table, jsonb, boolean) IS 'writes an item version in this region';
-
--- PutItem and DeleteItem: validate, read the old item if asked, write a
--- version (an item, or a tombstone holding the key).
-CREATE FUNCTION gt._write_request(request jsonb, operation text, field text, deleting boolean) RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    t gt.global_table;
-    payload jsonb;
-    rv text;
-    old jsonb;
-BEGIN
-    PERFORM gt._check_request(request, operation, ARRAY['TableName', field, 'ReturnValues',
-        'ReturnConsumedCapacity', 'ReturnItemCollectionMetrics']);
-    t := gt._table_for(gt._request_string(request, 'TableName', operation));
-    rv := gt._return_values(request, operation);
-    payload := request OPERATOR(pg_catalog.->) field;
-    IF payload IS NULL THEN
-        RAISE EXCEPTION '% request is missing required parameter "%"', operation, field
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF deleting THEN
-        PERFORM gt._validate_key(payload, t.hash_key, t.hash_type, t.range_key, t.range_type);
-    ELSE
-        PERFORM gt._validate_item(payload, t.hash_key, t.hash_type, t.range_key, t.range_type);
-    END IF;
-    IF rv OPERATOR(pg_catalog.=) 'ALL_OLD' THEN
-        old := gt._old_item(t, payload, true);
-    END IF;
-    -- A delete writes a tombstone even if the item is not here: it may be in
-    -- flight from another region, and this later delete must win there too.
-    PERFORM gt._write_local(t, payload, deleting);
-    IF old IS NOT NULL THEN
-        RETURN pg_catalog.jsonb_build_object('Attributes', old);
-    END IF;
-    RETURN '{}'::jsonb;
-END
-$$;
-COMMENT ON FUNCTION gt._write_request(jsonb, text, text, boolean) IS 'PutItem and DeleteItem';
+COMMENT ON FUNCTION gt._item_sql(gt.global_table) IS 'statements of the item API for a table';
 
 CREATE FUNCTION gt.put_item(request jsonb) RETURNS jsonb
-    LANGUAGE sql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN gt._write_request(request, 'PutItem', 'Item', false);
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_put_item';
 COMMENT ON FUNCTION gt.put_item(jsonb) IS 'DynamoDB PutItem';
 
 CREATE FUNCTION gt.put_item(table_name text, item jsonb) RETURNS jsonb
-    LANGUAGE sql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN gt.put_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Item', item));
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_put_item_short';
 COMMENT ON FUNCTION gt.put_item(text, jsonb) IS 'DynamoDB PutItem, short form';
 
 CREATE FUNCTION gt.get_item(request jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    op constant text := 'GetItem';
-    t gt.global_table;
-    key jsonb;
-    result jsonb;
-    k record;
-BEGIN
-    PERFORM gt._check_request(request, op, ARRAY['TableName', 'Key', 'ConsistentRead', 'ReturnConsumedCapacity']);
-    t := gt._table_for(gt._request_string(request, 'TableName', op));
-    key := request OPERATOR(pg_catalog.->) 'Key';
-    IF key IS NULL THEN
-        RAISE EXCEPTION 'GetItem request is missing required parameter "Key"'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF request ? 'ConsistentRead' AND pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'ConsistentRead') OPERATOR(pg_catalog.<>) 'boolean' THEN
-        RAISE EXCEPTION 'ConsistentRead must be a boolean'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM gt._validate_key(key, t.hash_key, t.hash_type, t.range_key, t.range_type);
-    k := gt._key_sql(t, '$1');
-    EXECUTE pg_catalog.format('SELECT item FROM %s WHERE %s AND NOT gt_deleting', t.relid, k.match)
-        INTO result USING key;
-    IF result IS NULL THEN
-        RETURN '{}'::jsonb;
-    END IF;
-    RETURN pg_catalog.jsonb_build_object('Item', result);
-END
-$$;
+    LANGUAGE C STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_get_item';
 COMMENT ON FUNCTION gt.get_item(jsonb) IS 'DynamoDB GetItem';
 
 CREATE FUNCTION gt.get_item(table_name text, key jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN gt.get_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Key', key))
-        OPERATOR(pg_catalog.->) 'Item';
+    LANGUAGE C STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_get_item_short';
 COMMENT ON FUNCTION gt.get_item(text, jsonb) IS 'DynamoDB GetItem, short form: the item, or NULL';
 
 CREATE FUNCTION gt.delete_item(request jsonb) RETURNS jsonb
-    LANGUAGE sql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN gt._write_request(request, 'DeleteItem', 'Key', true);
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_delete_item';
 COMMENT ON FUNCTION gt.delete_item(jsonb) IS 'DynamoDB DeleteItem';
 
 CREATE FUNCTION gt.delete_item(table_name text, key jsonb) RETURNS jsonb
-    LANGUAGE sql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN gt.delete_item(pg_catalog.jsonb_build_object('TableName', table_name, 'Key', key));
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_delete_item_short';
 COMMENT ON FUNCTION gt.delete_item(text, jsonb) IS 'DynamoDB DeleteItem, short form';
 
 --
@@ -1384,12 +1215,10 @@ GRANT EXECUTE ON FUNCTION
     gt.put_item(jsonb), gt.put_item(text, jsonb),
     gt.get_item(jsonb), gt.get_item(text, jsonb),
     gt.delete_item(jsonb), gt.delete_item(text, jsonb),
-    gt._table_for(text), gt._check_table_name(text), gt._error_not_found(text),
+    gt._check_table_name(text), gt._error_not_found(text),
     gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
-    gt._return_values(jsonb, text), gt._validate_item(jsonb, text, text, text, text),
+    gt._validate_item(jsonb, text, text, text, text),
     gt._validate_key(jsonb, text, text, text, text), gt._key_expr(text, text, text),
-    gt._key_sql(gt.global_table, text), gt._old_item(gt.global_table, jsonb, boolean),
-    gt._write_local(gt.global_table, jsonb, boolean), gt._describe(text, text),
-    gt._write_request(jsonb, text, text, boolean),
+    gt._key_sql(gt.global_table, text), gt._item_sql(gt.global_table), gt._describe(text, text),
     gt._lww_trigger(), gt._tombstone(regclass, tid), gt._truncate_guard()
 TO PUBLIC;
