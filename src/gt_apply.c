@@ -27,10 +27,9 @@
  *		gt.wait_for_replication() does not wait for the WAL writer.
  *
  *	  Which changes apply
- *		A version is applied only if this region still has a replica of the
- *		table and still lists the peer as a replica of it; the check is part
- *		of the apply statement, so it sees the catalog as of this transaction.
- *		A disassociated replica therefore stops receiving in both directions.
+ *		Each version is handed to gt_apply_version.c, which applies it only
+ *		if this region still has a replica of the table that lists the peer,
+ *		and only if it is newer than the stored version.
  *
  *	  Errors
  *		An error ends the worker (exit code 1) after the transaction is rolled
@@ -39,7 +38,7 @@
  *
  *	  Memory
  *		ApplyContext lives as long as the worker; ApplyMessageContext is reset
- *		after every message; cached statements are kept by SPI_keepplan.
+ *		after every message.
  *
  *-------------------------------------------------------------------------
  */
@@ -70,6 +69,7 @@
 
 #include "gt.h"
 #include "gt_apply.h"
+#include "gt_apply_version.h"
 #include "gt_conflict.h"
 #include "gt_proto.h"
 #include "gt_remote.h"
@@ -77,16 +77,9 @@
 /* How often to report progress to the peer when nothing else happens. */
 #define FEEDBACK_INTERVAL_MS	1000
 
-typedef struct ApplyPlan
-{
-	char		table_name[256];	/* hash key */
-	SPIPlanPtr	plan;			/* NULL: no such global table here */
-} ApplyPlan;
 
 static MemoryContext ApplyContext = NULL;
 static MemoryContext ApplyMessageContext = NULL;
-static HTAB *ApplyPlans = NULL;
-static bool apply_plans_stale = false;
 
 static char local_region[NAMEDATALEN];
 static char peer_region[NAMEDATALEN];
@@ -157,87 +150,6 @@ apply_error_callback(void *arg)
 }
 
 /*
- * Marks the cached statements stale when any relation changes (relcache
- * callback).  Nothing is freed here: the callback can run while one of the
- * statements is executing (waiting for a lock accepts invalidations).
- */
-static void
-invalidate_plans(Datum arg, Oid relid)
-{
-	apply_plans_stale = true;
-}
-
-/*
- * drop_stale_plans frees the cached statements if the catalogs changed; called
- * only between transactions, when no statement is running.
- */
-static void
-drop_stale_plans(void)
-{
-	HASH_SEQ_STATUS status;
-	ApplyPlan  *entry;
-
-	if (!apply_plans_stale)
-		return;
-	apply_plans_stale = false;
-	hash_seq_init(&status, ApplyPlans);
-	while ((entry = hash_seq_search(&status)) != NULL)
-	{
-		if (entry->plan)
-			SPI_freeplan(entry->plan);
-		hash_search(ApplyPlans, entry->table_name, HASH_REMOVE, NULL);
-	}
-}
-
-/*
- * get_apply_plan returns the statement applying a version to table_name, or
- * NULL if there is no such global table here.  Must run inside SPI.
- */
-static SPIPlanPtr
-get_apply_plan(const char *table_name)
-{
-	ApplyPlan  *entry;
-	bool		found;
-	char		key[256];
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
-	bool		isnull;
-
-	if (strlen(table_name) >= sizeof(key))
-		return NULL;
-	memset(key, 0, sizeof(key));
-	strcpy(key, table_name);
-	entry = hash_search(ApplyPlans, key, HASH_ENTER, &found);
-	if (found)
-		return entry->plan;
-
-	entry->plan = NULL;
-	args[0] = CStringGetTextDatum(table_name);
-	if (SPI_execute_with_args("SELECT gt._apply_sql($1)", 1, argtypes, args,
-							  NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not build apply statement for \"%s\"", table_name);
-	if (SPI_processed == 1)
-	{
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0],
-									  SPI_tuptable->tupdesc, 1, &isnull);
-
-		if (!isnull)
-		{
-			Oid			types[5] = {TEXTOID, INT8OID, TEXTOID, BOOLOID, TEXTOID};
-			char	   *sql = TextDatumGetCString(d);
-			SPIPlanPtr	plan = SPI_prepare(sql, 5, types);
-
-			if (plan == NULL)
-				elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-					 SPI_result_code_string(SPI_result));
-			SPI_keepplan(plan);
-			entry->plan = plan;
-		}
-	}
-	return entry->plan;
-}
-
-/*
  * advance_flushed moves last_flushed_lsn past every remote commit whose local
  * commit is flushed, and past the idle keepalive position once nothing is
  * pending.
@@ -304,10 +216,7 @@ handle_begin(StringInfo s)
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	/* Starting a transaction accepted invalidations: act on them now. */
-	drop_stale_plans();
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	PushActiveSnapshot(GetTransactionSnapshot());
+	gt_apply_version_begin();
 	pgstat_report_activity(STATE_RUNNING, "applying remote transaction");
 	in_remote_txn = true;
 }
@@ -316,9 +225,6 @@ static void
 handle_version(StringInfo s)
 {
 	GtVersionMsg msg;
-	SPIPlanPtr	plan;
-	Datum		values[5];
-	int			rc;
 
 	if (!in_remote_txn)
 		ereport(ERROR,
@@ -329,19 +235,12 @@ handle_version(StringInfo s)
 	apply_error_state.action = "VERSION";
 	apply_error_state.table_name = msg.table_name;
 
-	plan = get_apply_plan(msg.table_name);
-	if (plan == NULL)
-		return;					/* no replica of that table here any more */
+	/* One step: its own snapshot, and visible to the next one. */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	gt_apply_version(&msg, peer_region);
+	PopActiveSnapshot();
+	CommandCounterIncrement();
 
-	values[0] = CStringGetTextDatum(msg.item_json);
-	values[1] = Int64GetDatum(msg.update_time);
-	values[2] = CStringGetTextDatum(msg.update_region);
-	values[3] = BoolGetDatum(msg.deleting);
-	values[4] = CStringGetTextDatum(peer_region);
-	rc = SPI_execute_plan(plan, values, NULL, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "applying a version failed: %s",
-			 SPI_result_code_string(rc));
 	apply_error_state.table_name = NULL;
 }
 
@@ -358,8 +257,6 @@ handle_commit(StringInfo s)
 	gt_proto_read_commit(s, &msg);
 	apply_error_state.action = "COMMIT";
 
-	PopActiveSnapshot();
-	SPI_finish();
 	replorigin_session_origin_lsn = msg.end_lsn;
 	replorigin_session_origin_timestamp = msg.commit_time;
 	CommitTransactionCommand();
@@ -574,8 +471,6 @@ gt_apply_main(Datum main_arg)
 	RepOriginId originid;
 	char	   *conninfo;
 	ErrorContextCallback errcallback;
-	HASHCTL		ctl;
-
 	strlcpy(peer_region, MyBgworkerEntry->bgw_extra, NAMEDATALEN);
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -588,12 +483,7 @@ gt_apply_main(Datum main_arg)
 	ApplyMessageContext = AllocSetContextCreate(ApplyContext,
 												"ApplyMessageContext",
 												ALLOCSET_DEFAULT_SIZES);
-	ctl.keysize = 256;
-	ctl.entrysize = sizeof(ApplyPlan);
-	ctl.hcxt = ApplyContext;
-	ApplyPlans = hash_create("gt apply statements", 16, &ctl,
-							 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	CacheRegisterRelcacheCallback(invalidate_plans, (Datum) 0);
+	gt_apply_version_init();
 
 	/* Applied changes run as a replica: only ALWAYS triggers fire. */
 	SetConfigOption("session_replication_role", "replica",

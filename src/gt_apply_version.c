@@ -1,0 +1,377 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_apply_version.c
+ *		Applies one replicated item version to a replica table, through the
+ *		executor, deciding last-writer-wins before writing.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/gt_apply_version.c
+ *
+ * NOTES
+ *	  Why the executor
+ *		A version is applied the way core's apply worker applies a change:
+ *		look the row up through the primary key index, locking it, then
+ *		ExecSimpleRelationUpdate() or ExecSimpleRelationInsert().  This skips
+ *		parsing, planning and executor start-up of an INSERT ... ON CONFLICT
+ *		per row.  The LWW decision is made here on the locked row, so a stale
+ *		version costs one index lookup; the LWW trigger still fires on the
+ *		write and, seeing the same two versions, agrees.
+ *
+ *	  Which versions apply
+ *		Only versions of global tables that have a replica here and that list
+ *		the sending region as a replica: a disassociated replica stops
+ *		receiving in both directions.  This is cached per table and refreshed
+ *		at the start of the next transaction after any relcache invalidation
+ *		(the catalogs send one when they change); nothing is freed inside the
+ *		invalidation callback, which can run in the middle of an apply.
+ *
+ *	  Concurrency
+ *		A local transaction inserting the same key after our lookup makes the
+ *		insert fail on the primary key; the worker exits, restarts and applies
+ *		the version again against the now committed row.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "gt.h"
+#include "gt_apply_version.h"
+#include "gt_conflict.h"
+
+#define TABLE_NAME_SIZE 256
+
+typedef struct ApplyTable
+{
+	char		name[TABLE_NAME_SIZE];	/* hash key */
+	bool		applies;		/* a global table here that takes the peer */
+	Oid			relid;
+	char	   *hash_name;		/* in ApplyTableContext */
+	char		hash_type;
+	AttrNumber	hash_att;
+	char	   *range_name;
+	char		range_type;
+	AttrNumber	range_att;
+	AttrNumber	item_att;
+	AttrNumber	time_att;
+	AttrNumber	region_att;
+	AttrNumber	deleting_att;
+} ApplyTable;
+
+static MemoryContext ApplyTableContext = NULL;
+static HTAB *ApplyTables = NULL;
+static bool apply_tables_stale = false;
+
+/* relcache callback: see NOTES */
+static void
+invalidate_apply_tables(Datum arg, Oid relid)
+{
+	apply_tables_stale = true;
+}
+
+static void
+create_table_cache(void)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = TABLE_NAME_SIZE;
+	ctl.entrysize = sizeof(ApplyTable);
+	ctl.hcxt = ApplyTableContext;
+	ApplyTables = hash_create("gt apply tables", 16, &ctl,
+							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+}
+
+/*
+ * gt_apply_version_init sets up the table cache; called once per worker.
+ */
+void
+gt_apply_version_init(void)
+{
+	ApplyTableContext = AllocSetContextCreate(TopMemoryContext,
+											  "gt apply table cache",
+											  ALLOCSET_SMALL_SIZES);
+	create_table_cache();
+	CacheRegisterRelcacheCallback(invalidate_apply_tables, (Datum) 0);
+}
+
+/*
+ * gt_apply_version_begin drops the table cache if the catalogs changed;
+ * called after a transaction starts, when no version is being applied.
+ */
+void
+gt_apply_version_begin(void)
+{
+	if (!apply_tables_stale)
+		return;
+	apply_tables_stale = false;
+	/* The hash table and the names live in this context. */
+	MemoryContextReset(ApplyTableContext);
+	create_table_cache();
+}
+
+static char *
+copy_value(HeapTuple tuple, TupleDesc desc, int col)
+{
+	char	   *v = SPI_getvalue(tuple, desc, col);
+
+	return v ? MemoryContextStrdup(ApplyTableContext, v) : NULL;
+}
+
+static AttrNumber
+required_attnum(Oid relid, const char *name)
+{
+	AttrNumber	att = get_attnum(relid, name);
+
+	if (att == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("replica table \"%s\" has no column \"%s\"",
+						get_rel_name(relid), name)));
+	return att;
+}
+
+/*
+ * lookup_table returns the cache entry of table_name, reading the catalogs on
+ * first use.  entry->applies is false when versions from source are not for
+ * this region.
+ */
+static ApplyTable *
+lookup_table(const char *table_name, const char *source)
+{
+	ApplyTable *entry;
+	bool		found;
+	char		key[TABLE_NAME_SIZE];
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	bool		isnull;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	char	   *type;
+
+	memset(key, 0, sizeof(key));
+	strlcpy(key, table_name, sizeof(key));
+	entry = hash_search(ApplyTables, key, HASH_ENTER, &found);
+	if (found)
+		return entry;
+
+	entry->applies = false;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(table_name);
+	args[1] = CStringGetTextDatum(source);
+	if (SPI_execute_with_args("SELECT g.relid::pg_catalog.oid, g.hash_key, g.hash_type, "
+							  "g.range_key, g.range_type "
+							  "FROM gt.global_table g, gt.replica r "
+							  "WHERE g.table_name OPERATOR(pg_catalog.=) $1 "
+							  "AND r.table_name OPERATOR(pg_catalog.=) g.table_name "
+							  "AND r.region_name OPERATOR(pg_catalog.=) $2",
+							  2, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the catalog of global table \"%s\"",
+			 table_name);
+	if (SPI_processed == 1)
+	{
+		tup = SPI_tuptable->vals[0];
+		desc = SPI_tuptable->tupdesc;
+		entry->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		entry->hash_name = copy_value(tup, desc, 2);
+		type = SPI_getvalue(tup, desc, 3);
+		entry->hash_type = type[0];
+		entry->range_name = copy_value(tup, desc, 4);
+		type = SPI_getvalue(tup, desc, 5);
+		entry->range_type = type ? type[0] : 0;
+
+		entry->hash_att = required_attnum(entry->relid, entry->hash_name);
+		entry->range_att = entry->range_name ?
+			required_attnum(entry->relid, entry->range_name) : InvalidAttrNumber;
+		entry->item_att = required_attnum(entry->relid, GT_COL_ITEM);
+		entry->time_att = required_attnum(entry->relid, GT_COL_UPDATE_TIME);
+		entry->region_att = required_attnum(entry->relid, GT_COL_UPDATE_REGION);
+		entry->deleting_att = required_attnum(entry->relid, GT_COL_DELETING);
+		entry->applies = true;
+	}
+	SPI_finish();
+	return entry;
+}
+
+/*
+ * key_datum returns the column value of key attribute attname of item: text
+ * for S, numeric for N, bytea for B.  ERRORs if the item lacks it.
+ */
+static Datum
+key_datum(Jsonb *item, const char *attname, char type)
+{
+	JsonbValue *attr;
+	JsonbValue *val;
+	char		typekey[2] = {type, '\0'};
+	text	   *str;
+
+	attr = getKeyJsonValueFromContainer(&item->root, attname, strlen(attname),
+										NULL);
+	val = (attr && attr->type == jbvBinary) ?
+		getKeyJsonValueFromContainer(attr->val.binary.data, typekey, 1, NULL) :
+		NULL;
+	if (val == NULL || val->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("replicated item has no key attribute \"%s\" of type %s",
+						attname, typekey)));
+	str = cstring_to_text_with_len(val->val.string.val, val->val.string.len);
+	switch (type)
+	{
+		case 'S':
+			return PointerGetDatum(str);
+		case 'N':
+			return DirectFunctionCall3(numeric_in,
+									   CStringGetDatum(text_to_cstring(str)),
+									   ObjectIdGetDatum(InvalidOid),
+									   Int32GetDatum(-1));
+		default:
+			return DirectFunctionCall2(binary_decode, PointerGetDatum(str),
+									   PointerGetDatum(cstring_to_text("base64")));
+	}
+}
+
+/*
+ * store_version fills slot with the row of a version: key columns computed
+ * from the item, the item and the metadata; other columns NULL.
+ */
+static void
+store_version(TupleTableSlot *slot, ApplyTable *table, const GtVersionMsg *msg,
+			  Jsonb *item)
+{
+	int			natts = slot->tts_tupleDescriptor->natts;
+
+	ExecClearTuple(slot);
+	for (int i = 0; i < natts; i++)
+	{
+		slot->tts_values[i] = (Datum) 0;
+		slot->tts_isnull[i] = true;
+	}
+#define SET_COLUMN(att, value) \
+	do { \
+		slot->tts_values[(att) - 1] = (value); \
+		slot->tts_isnull[(att) - 1] = false; \
+	} while (0)
+	SET_COLUMN(table->hash_att, key_datum(item, table->hash_name, table->hash_type));
+	if (table->range_att != InvalidAttrNumber)
+		SET_COLUMN(table->range_att,
+				   key_datum(item, table->range_name, table->range_type));
+	SET_COLUMN(table->item_att, JsonbPGetDatum(item));
+	SET_COLUMN(table->time_att, Int64GetDatum(msg->update_time));
+	SET_COLUMN(table->region_att, CStringGetTextDatum(msg->update_region));
+	SET_COLUMN(table->deleting_att, BoolGetDatum(msg->deleting));
+#undef SET_COLUMN
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * is_newer reports whether the version in slot is newer than the stored row
+ * in localslot.
+ */
+static bool
+is_newer(ApplyTable *table, const GtVersionMsg *msg, TupleTableSlot *localslot)
+{
+	bool		isnull;
+	Datum		t = slot_getattr(localslot, table->time_att, &isnull);
+	int64		local_time = isnull ? 0 : DatumGetInt64(t);
+	Datum		r = slot_getattr(localslot, table->region_att, &isnull);
+	char	   *local_region = isnull ? "" : TextDatumGetCString(r);
+
+	return gt_conflict_compare(msg->update_time, msg->update_region,
+							   local_time, local_region) > 0;
+}
+
+/*
+ * gt_apply_version applies one version received from source, if this region
+ * has a replica of its table that takes source's changes and the version is
+ * newer than the stored one.  Runs in the caller's transaction, with an
+ * active snapshot; may ERROR.
+ */
+void
+gt_apply_version(const GtVersionMsg *msg, const char *source)
+{
+	ApplyTable *table;
+	Relation	rel;
+	EState	   *estate;
+	RangeTblEntry *rte;
+	ResultRelInfo *relinfo;
+	TupleTableSlot *remoteslot;
+	TupleTableSlot *localslot;
+	EPQState	epqstate;
+	Jsonb	   *item;
+	Oid			pkoid;
+
+	if (strlen(msg->table_name) >= TABLE_NAME_SIZE)
+		return;
+	table = lookup_table(msg->table_name, source);
+	if (!table->applies)
+		return;
+
+	item = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(msg->item_json)));
+	rel = table_open(table->relid, RowExclusiveLock);
+	pkoid = RelationGetPrimaryKeyIndex(rel);
+	if (!OidIsValid(pkoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("replica table \"%s\" has no primary key",
+						RelationGetRelationName(rel))));
+
+	/* An executor state for one row, as core's apply worker builds it. */
+	estate = CreateExecutorState();
+	rte = makeNode(RangeTblEntry);
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = AccessShareLock;
+	ExecInitRangeTable(estate, list_make1(rte));
+	relinfo = makeNode(ResultRelInfo);
+	InitResultRelInfo(relinfo, rel, 1, NULL, 0);
+	estate->es_opened_result_relations =
+		lappend(estate->es_opened_result_relations, relinfo);
+	estate->es_output_cid = GetCurrentCommandId(true);
+	AfterTriggerBeginQuery();
+
+	remoteslot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel),
+										&TTSOpsVirtual);
+	store_version(remoteslot, table, msg, item);
+	localslot = table_slot_create(rel, &estate->es_tupleTable);
+	EvalPlanQualInit(&epqstate, estate, NULL, NIL, -1);
+	ExecOpenIndices(relinfo, false);
+
+	if (RelationFindReplTupleByIndex(rel, pkoid, LockTupleExclusive,
+									 remoteslot, localslot))
+	{
+		if (is_newer(table, msg, localslot))
+		{
+			EvalPlanQualSetSlot(&epqstate, remoteslot);
+			ExecSimpleRelationUpdate(relinfo, estate, &epqstate, localslot,
+									 remoteslot);
+		}
+	}
+	else
+		ExecSimpleRelationInsert(relinfo, estate, remoteslot);
+
+	ExecCloseIndices(relinfo);
+	EvalPlanQualEnd(&epqstate);
+	AfterTriggerEndQuery(estate);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+}
