@@ -50,9 +50,34 @@ gt_remote_report_connect_error(const char *region, const char *conninfo,
 }
 
 /*
+ * forward_notice re-raises a NOTICE or WARNING from another region in this
+ * session (libpq notice receiver), instead of letting libpq print it to the
+ * server's stderr.
+ */
+static void
+forward_notice(void *arg, const PGresult *res)
+{
+	const char *region = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	int			level = NOTICE;
+
+	if (primary == NULL)
+		return;
+	if (severity && strcmp(severity, "WARNING") == 0)
+		level = WARNING;
+	ereport(level,
+			(errmsg_internal("%s", primary),
+			 hint ? errhint("%s", hint) : 0,
+			 errcontext("in region \"%s\"", region)));
+}
+
+/*
  * gt_remote_connect opens a connection to a region, as a replication
  * connection to its database if asked.  ERRORs if it cannot connect.  The
- * connection must be closed with libpqsrv_disconnect().
+ * connection must be closed with libpqsrv_disconnect() before the current
+ * memory context is reset.
  */
 PGconn *
 gt_remote_connect(const char *region, const char *conninfo, bool replication)
@@ -77,6 +102,8 @@ gt_remote_connect(const char *region, const char *conninfo, bool replication)
 	conn = libpqsrv_connect_params(keys, vals, true, PG_WAIT_EXTENSION);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
 		gt_remote_report_connect_error(region, conninfo, conn);
+	/* Callers close the connection before their memory context goes. */
+	PQsetNoticeReceiver(conn, forward_notice, pstrdup(region));
 	return conn;
 }
 

@@ -286,11 +286,10 @@ BEGIN
         BEGIN
             PERFORM pg_catalog.pg_terminate_backend(a.pid)
                 FROM pg_catalog.pg_stat_activity a
-                WHERE a.application_name OPERATOR(pg_catalog.=) link
-                  AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database();
-            PERFORM pg_catalog.pg_terminate_backend(s.active_pid)
-                FROM pg_catalog.pg_replication_slots s
-                WHERE s.slot_name OPERATOR(pg_catalog.=) link AND s.active_pid IS NOT NULL;
+                WHERE (a.application_name OPERATOR(pg_catalog.=) link
+                       AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+                   OR a.pid IN (SELECT s.active_pid FROM pg_catalog.pg_replication_slots s
+                                WHERE s.slot_name OPERATOR(pg_catalog.=) link);
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_origin o
                        WHERE o.roname OPERATOR(pg_catalog.=) link) THEN
                 PERFORM pg_catalog.pg_replication_origin_drop(link);
@@ -811,6 +810,58 @@ END
 $$;
 COMMENT ON FUNCTION gt._check_no_writes(text) IS 'errors if the transaction has written';
 
+-- Errors unless this region can take a new replica of table_name.
+CREATE FUNCTION gt._check_can_attach(table_name text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _check_can_attach.table_name)
+       OR pg_catalog.to_regclass(pg_catalog.format('public.%I', table_name)) IS NOT NULL THEN
+        RAISE EXCEPTION 'table "%" already exists in region "%"', table_name, gt.local_region()
+            USING ERRCODE = 'duplicate_table',
+                  HINT = 'Delete that table first, or choose another region for the replica.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_can_attach(text) IS 'errors unless a new replica of a table can be created here';
+
+-- Best-effort undo of a replica creation that failed half-way: every step
+-- is tried even if another fails, since the region may be unreachable.
+CREATE FUNCTION gt._undo_create_replica(table_name text, new_region text, regions text[],
+                                        attached boolean) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    r text;
+BEGIN
+    IF attached THEN
+        BEGIN
+            PERFORM gt._region_exec(new_region, pg_catalog.format(
+                'SELECT gt._remove_replica(%L, %L); DROP TABLE IF EXISTS public.%I',
+                table_name, new_region, table_name));
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'could not remove the new replica of table "%" in region "%": %',
+                table_name, new_region, SQLERRM;
+        END;
+    END IF;
+    FOREACH r IN ARRAY regions LOOP
+        BEGIN
+            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, new_region));
+            IF NOT gt._region_exec(r, pg_catalog.format('SELECT gt._shares_tables(%L)', new_region))::boolean THEN
+                PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._drop_link(%L)', new_region));
+                PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._drop_link(%L)', r));
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'could not undo the link between regions "%" and "%": %', r, new_region, SQLERRM
+                USING HINT = 'Check gt.links and pg_replication_slots in both regions for leftovers.';
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._undo_create_replica(text, text, text[], boolean) IS 'undoes a failed replica creation';
+
 CREATE FUNCTION gt._create_replica(table_name text, new_region text) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -821,6 +872,7 @@ DECLARE
     r text;
     description jsonb;
     t gt.global_table;
+    attached boolean := false;
 BEGIN
     PERFORM gt._check_region_name(new_region);
     SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _create_replica.table_name;
@@ -840,26 +892,38 @@ BEGIN
     PERFORM gt._region_exec(new_region,
         pg_catalog.format('CREATE EXTENSION IF NOT EXISTS pg_global_tables; SELECT gt._ensure_region(%L)', new_region));
 
-    -- Slots first, before any catalog says the new replica exists, so that
-    -- no change made after that can be missed.
-    FOREACH r IN ARRAY regions LOOP
-        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._ensure_slot(%L)', new_region));
-        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._ensure_slot(%L)', r));
-    END LOOP;
+    -- Refuse now what would fail later, before anything is created.
+    PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._check_can_attach(%L)', table_name));
 
-    PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._attach_replica(%L, %L, %L)',
-        description, t.billing_mode, regions OPERATOR(pg_catalog.||) new_region));
-    FOREACH r IN ARRAY regions LOOP
-        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''CREATING'')', table_name, new_region));
-    END LOOP;
+    BEGIN
+        -- Slots first, before any catalog says the new replica exists, so
+        -- that no change made after that can be missed.
+        FOREACH r IN ARRAY regions LOOP
+            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._ensure_slot(%L)', new_region));
+            PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._ensure_slot(%L)', r));
+        END LOOP;
 
-    -- Every region sends its changes from now on; copy what each had before.
-    FOREACH r IN ARRAY regions LOOP
-        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._copy_from(%L, %L)', table_name, r));
-    END LOOP;
-    FOREACH r IN ARRAY regions OPERATOR(pg_catalog.||) new_region LOOP
-        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''ACTIVE'')', table_name, new_region));
-    END LOOP;
+        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._attach_replica(%L, %L, %L)',
+            description, t.billing_mode, regions OPERATOR(pg_catalog.||) new_region));
+        attached := true;
+        FOREACH r IN ARRAY regions LOOP
+            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''CREATING'')', table_name, new_region));
+        END LOOP;
+
+        -- Every region sends its changes from now on; copy what each had
+        -- before.
+        FOREACH r IN ARRAY regions LOOP
+            PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._copy_from(%L, %L)', table_name, r));
+        END LOOP;
+        FOREACH r IN ARRAY regions OPERATOR(pg_catalog.||) new_region LOOP
+            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''ACTIVE'')', table_name, new_region));
+        END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+        -- Undo what was done, so that no slot is left holding WAL, then
+        -- report the original error.
+        PERFORM gt._undo_create_replica(table_name, new_region, regions, attached);
+        RAISE;
+    END;
 END
 $$;
 COMMENT ON FUNCTION gt._create_replica(text, text) IS 'adds a replica of a global table in another region';

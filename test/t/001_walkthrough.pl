@@ -129,5 +129,32 @@ is($node->safe_psql('eu-central-1', q{SELECT gt.describe_table('global01')->'Tab
 is($node->safe_psql('eu-central-1', q{SELECT count(*) FROM pg_replication_slots}),
 	'0', 'no replication slot is left behind');
 
+#### A replica that cannot be created leaves nothing behind
+# The target region already has a table of that name: refused up front.
+gt_create_region($node, 'il-central-1');
+$node->safe_psql('il-central-1', 'CREATE TABLE global01 (a int)');
+my ($ret, $stdout, $stderr) = $node->psql('eu-central-1', q{
+	SELECT gt.update_table('{"TableName": "global01",
+		"ReplicaUpdates": [{"Create": {"RegionName": "il-central-1"}}]}')});
+like($stderr, qr/table "global01" already exists in region "il-central-1"/,
+	'a name clash in the target region is refused');
+is($node->safe_psql('il-central-1', 'SELECT count(*) FROM global01'), '0',
+	'the existing table there is untouched');
+
+# The initial copy fails after the slots exist: everything is undone.
+$node->safe_psql('eu-central-1',
+	q{INSERT INTO global01 (id, item) VALUES ('no-key-in-item', '{}')});
+($ret, $stdout, $stderr) = $node->psql('eu-central-1', q{
+	SELECT gt.update_table('{"TableName": "global01",
+		"ReplicaUpdates": [{"Create": {"RegionName": "me-central-1"}}]}')});
+isnt($ret, 0, 'a replica whose initial copy fails is not created');
+is($node->safe_psql('eu-central-1',
+		q{SELECT gt.describe_table('global01')->'Table' ? 'Replicas'}),
+	'f', 'the source does not list it');
+is($node->safe_psql('me-central-1', q{SELECT to_regclass('public.global01') IS NULL}),
+	't', 'the half-made replica table is gone');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_replication_slots}),
+	'0', 'no replication slot is left holding WAL');
+
 $node->stop;
 done_testing();
