@@ -186,6 +186,14 @@ BEGIN
         VALUES (register_region.name, register_region.conninfo)
         ON CONFLICT ON CONSTRAINT region_registration_pkey
         DO UPDATE SET conninfo = excluded.conninfo;
+    -- A running link worker read the old string: restart it (the launcher
+    -- does) so that a fixed registration takes effect now.
+    PERFORM pg_catalog.pg_terminate_backend(a.pid)
+        FROM pg_catalog.pg_stat_activity a
+        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+          AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND a.application_name OPERATOR(pg_catalog.=)
+              gt._link_name((SELECT r.name FROM gt.region r), register_region.name);
 END
 $$;
 COMMENT ON FUNCTION gt.register_region(text, text) IS 'records how this region reaches another region';

@@ -88,8 +88,23 @@ is($east->safe_psql('us-east-1',
 	'[{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}]',
 	'the failed replica update changed nothing');
 
-#### A link that cannot connect says which region it is trying to reach
+#### A wrong registration is named in the log; fixing it takes effect at once
+my $bad_port = PostgreSQL::Test::Cluster::get_free_port();
 my $log_offset = -s $east->logfile;
+$east->safe_psql('us-east-1',
+	"SELECT gt.register_region('eu-west-1', 'host=127.0.0.1 port=$bad_port dbname=eu-west-1')");
+$east->wait_for_log(qr/could not connect to region "eu-west-1"(?s:.*?)HINT:  Fix the registration with gt\.register_region\('eu-west-1'/,
+	$log_offset);
+pass('the link worker names the region and the registration to fix');
+$east->safe_psql('us-east-1',
+	"SELECT gt.register_region('eu-west-1', \$\$" . $west->connstr('eu-west-1') . "\$\$)");
+gt_put($west, 'eu-west-1', 'regress_orders', 'after-fix', 'f');
+gt_wait($west, 'eu-west-1');
+is(gt_get($east, 'us-east-1', 'regress_orders', 'after-fix'), 'f',
+	'the link works again as soon as the registration is fixed');
+
+#### A link that cannot connect says which region it is trying to reach
+$log_offset = -s $east->logfile;
 $west->stop;
 $east->wait_for_log(qr/could not connect to region "eu-west-1"|could not receive data from region "eu-west-1"|replication stream from region "eu-west-1" ended/,
 	$log_offset);
