@@ -12,13 +12,15 @@ top=$(pwd)
 scripts/install-deps.sh
 scripts/build.sh
 
+# The convergence suite's options (test/convergence/run) reach the tests.
+gt_env="GT_CONVERGENCE_LONG=${GT_CONVERGENCE_LONG:-} GT_CONVERGENCE_SEED=${GT_CONVERGENCE_SEED:-}"
 # Root runs the tests through runuser; anyone else needs sudo.
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=
-    as_postgres() { runuser -u postgres -- env PATH="/usr/lib/postgresql/15/bin:$PATH" "$@"; }
+    as_postgres() { runuser -u postgres -- env PATH="/usr/lib/postgresql/15/bin:$PATH" $gt_env "$@"; }
 else
     SUDO=sudo
-    as_postgres() { sudo -u postgres env PATH="/usr/lib/postgresql/15/bin:$PATH" "$@"; }
+    as_postgres() { sudo -u postgres env PATH="/usr/lib/postgresql/15/bin:$PATH" $gt_env "$@"; }
 fi
 work=$(mktemp -d /tmp/pg_global_tables-test.XXXXXX)
 cleanup() {
