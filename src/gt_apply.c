@@ -34,7 +34,13 @@
  *	  Errors
  *		An error ends the worker (exit code 1) after the transaction is rolled
  *		back; the launcher restarts it after "gt.apply_retry_interval".  An
- *		error context names the peer, the table and the remote transaction.
+ *		error context names the peer, the table and the remote transaction,
+ *		and the error is kept in shared memory for gt.links until the link
+ *		works again.  A transaction that can never apply here (a poison
+ *		change, say a local constraint the row violates) can be skipped with
+ *		gt.skip_transaction(peer, finish_lsn): the worker reads the request
+ *		when it starts, skips that transaction's versions, and deletes the
+ *		request in the transaction that records the skip in its origin.
  *
  *	  Memory
  *		ApplyContext lives as long as the worker; ApplyMessageContext is reset
@@ -63,6 +69,7 @@
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/pg_lsn.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
@@ -73,6 +80,7 @@
 #include "gt_conflict.h"
 #include "gt_proto.h"
 #include "gt_remote.h"
+#include "gt_shmem.h"
 
 /* How often to report progress to the peer when nothing else happens. */
 #define FEEDBACK_INTERVAL_MS	1000
@@ -86,6 +94,9 @@ static char peer_region[NAMEDATALEN];
 static PGconn *conn = NULL;
 
 static bool in_remote_txn = false;
+static XLogRecPtr skip_lsn = InvalidXLogRecPtr;	/* from gt.link_skip */
+static bool skipping = false;	/* in the transaction to skip */
+static bool link_error_cleared = false;
 
 /*
  * Remote commit positions whose local commits may not be flushed yet, oldest
@@ -203,6 +214,29 @@ remember_commit(XLogRecPtr local_end, XLogRecPtr remote_end)
 	flush_ring_count++;
 }
 
+/*
+ * forget_skip_request deletes the skip request in the transaction that skips,
+ * so the skip and the origin's progress past it commit together.
+ */
+static void
+forget_skip_request(void)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = CStringGetTextDatum(peer_region);
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (SPI_execute_with_args("DELETE FROM gt.link_skip WHERE peer OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "could not delete the skip request for region \"%s\"",
+			 peer_region);
+	PopActiveSnapshot();
+	SPI_finish();
+	skip_lsn = InvalidXLogRecPtr;
+}
+
 static void
 handle_begin(StringInfo s)
 {
@@ -212,6 +246,11 @@ handle_begin(StringInfo s)
 	apply_error_state.action = "BEGIN";
 	apply_error_state.remote_xid = msg.xid;
 	apply_error_state.final_lsn = msg.final_lsn;
+	skipping = (msg.final_lsn == skip_lsn);
+	if (skipping)
+		ereport(LOG,
+				(errmsg("skipping transaction %u of region \"%s\", finished at %X/%X, as requested by gt.skip_transaction()",
+						msg.xid, peer_region, LSN_FORMAT_ARGS(msg.final_lsn))));
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -232,6 +271,8 @@ handle_version(StringInfo s)
 				 errmsg("item version outside a transaction from region \"%s\"",
 						peer_region)));
 	gt_proto_read_version(s, &msg);
+	if (skipping)
+		return;
 	apply_error_state.action = "VERSION";
 	apply_error_state.table_name = msg.table_name;
 
@@ -257,6 +298,8 @@ handle_commit(StringInfo s)
 	gt_proto_read_commit(s, &msg);
 	apply_error_state.action = "COMMIT";
 
+	if (skipping)
+		forget_skip_request();
 	replorigin_session_origin_lsn = msg.end_lsn;
 	replorigin_session_origin_timestamp = msg.commit_time;
 	CommitTransactionCommand();
@@ -264,9 +307,15 @@ handle_commit(StringInfo s)
 	pgstat_report_activity(STATE_IDLE, NULL);
 
 	in_remote_txn = false;
+	skipping = false;
 	last_received_lsn = msg.end_lsn;
 	remember_commit(XactLastCommitEnd, msg.end_lsn);
 	apply_error_state.action = NULL;
+	if (!link_error_cleared)
+	{
+		gt_shmem_clear_link_error(MyDatabaseId, peer_region, false);
+		link_error_cleared = true;
+	}
 }
 
 /*
@@ -364,7 +413,12 @@ process_copy_data(char *buf, int len)
 		 * durable once the commits still pending are.
 		 */
 		if (!in_remote_txn)
+		{
 			idle_wal_end = Max(idle_wal_end, wal_end);
+			/* Streaming works: a connection error is over. */
+			if (!link_error_cleared)
+				gt_shmem_clear_link_error(MyDatabaseId, peer_region, true);
+		}
 		send_feedback(reply);
 	}
 }
@@ -398,6 +452,13 @@ read_link_settings(RepOriginId *originid)
 			 peer_region);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	conninfo = MemoryContextStrdup(ApplyContext, TextDatumGetCString(d));
+	if (SPI_execute_with_args("SELECT finish_lsn FROM gt.link_skip WHERE peer OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the skip request for region \"%s\"",
+			 peer_region);
+	if (SPI_processed == 1)
+		skip_lsn = DatumGetLSN(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 
 	gt_link_name(origin_name, local_region, peer_region);
@@ -460,6 +521,9 @@ apply_shutdown(int code, Datum arg)
 	}
 }
 
+static void apply_link(Oid dboid);
+static void record_link_error(void);
+
 /*
  * gt_apply_main is the entry point of a link worker.  main_arg is the
  * database OID; bgw_extra holds the peer region's name.
@@ -468,9 +532,7 @@ void
 gt_apply_main(Datum main_arg)
 {
 	Oid			dboid = DatumGetObjectId(main_arg);
-	RepOriginId originid;
-	char	   *conninfo;
-	ErrorContextCallback errcallback;
+
 	strlcpy(peer_region, MyBgworkerEntry->bgw_extra, NAMEDATALEN);
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -495,6 +557,45 @@ gt_apply_main(Datum main_arg)
 	/* Nothing a user created can be picked up by name while applying. */
 	SetConfigOption("search_path", "pg_catalog, pg_temp",
 					PGC_SUSET, PGC_S_OVERRIDE);
+
+	PG_TRY();
+	{
+		apply_link(dboid);
+	}
+	PG_CATCH();
+	{
+		record_link_error();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/*
+ * record_link_error keeps the error that is ending this worker for gt.links.
+ */
+static void
+record_link_error(void)
+{
+	MemoryContext old = MemoryContextSwitchTo(ApplyContext);
+	ErrorData  *edata = CopyErrorData();
+
+	gt_shmem_set_link_error(MyDatabaseId, peer_region,
+							in_remote_txn ? apply_error_state.final_lsn : InvalidXLogRecPtr,
+							edata->message);
+	FreeErrorData(edata);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * apply_link connects to the peer and applies its stream until an error or
+ * shutdown.
+ */
+static void
+apply_link(Oid dboid)
+{
+	RepOriginId originid;
+	char	   *conninfo;
+	ErrorContextCallback errcallback;
 
 	conninfo = read_link_settings(&originid);
 

@@ -1253,6 +1253,48 @@ END
 $$;
 COMMENT ON FUNCTION gt.wait_for_replication(interval) IS 'waits until every other replica has applied this region''s committed changes';
 
+-- Transactions of a peer that this region's link worker must skip, by the
+-- LSN at which they finished in the peer.  The worker deletes a request in
+-- the transaction that skips.
+CREATE TABLE gt.link_skip (
+    peer text PRIMARY KEY,
+    finish_lsn pg_lsn NOT NULL
+);
+COMMENT ON TABLE gt.link_skip IS 'requests to skip one remote transaction per link';
+
+CREATE FUNCTION gt._link_errors(OUT peer text, OUT error_time timestamptz,
+                                OUT finish_lsn pg_lsn, OUT message text)
+    RETURNS SETOF record
+    LANGUAGE C VOLATILE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_link_errors';
+COMMENT ON FUNCTION gt._link_errors() IS 'the last error of each link worker of this region';
+
+CREATE FUNCTION gt.skip_transaction(peer text, finish_lsn pg_lsn) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NOT gt._shares_tables(peer) THEN
+        RAISE EXCEPTION 'region "%" is not a peer of region "%"', peer, gt.local_region()
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF finish_lsn IS NULL OR finish_lsn OPERATOR(pg_catalog.=) '0/0' THEN
+        RAISE EXCEPTION 'invalid finish LSN "%"', finish_lsn
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use the position after "finished at" in the error, or gt.links.last_error_finish_lsn.';
+    END IF;
+    INSERT INTO gt.link_skip AS k (peer, finish_lsn) VALUES (skip_transaction.peer, skip_transaction.finish_lsn)
+        ON CONFLICT ON CONSTRAINT link_skip_pkey DO UPDATE SET finish_lsn = excluded.finish_lsn;
+    -- The worker reads requests when it starts: restart it.
+    PERFORM pg_catalog.pg_terminate_backend(a.pid)
+        FROM pg_catalog.pg_stat_activity a
+        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+          AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND a.application_name OPERATOR(pg_catalog.=) gt._link_name(gt.local_region(), skip_transaction.peer);
+END
+$$;
+COMMENT ON FUNCTION gt.skip_transaction(text, pg_lsn) IS 'makes the link from a peer skip one remote transaction';
+
 CREATE VIEW gt.links AS
     SELECT p.region_name AS peer,
            s.slot_name,
@@ -1260,7 +1302,10 @@ CREATE VIEW gt.links AS
            s.confirmed_flush_lsn AS peer_confirmed_lsn,
            o.external_id AS origin_name,
            o.remote_lsn AS applied_remote_lsn,
-           w.pid AS apply_pid
+           w.pid AS apply_pid,
+           e.error_time AS last_error_time,
+           e.message AS last_error,
+           e.finish_lsn AS last_error_finish_lsn
     FROM (SELECT DISTINCT r.region_name FROM gt.replica r, gt.region l
           WHERE r.region_name OPERATOR(pg_catalog.<>) l.name) p
     CROSS JOIN gt.region l
@@ -1270,7 +1315,9 @@ CREATE VIEW gt.links AS
         ON o.external_id OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
     LEFT JOIN pg_catalog.pg_stat_activity w
         ON w.application_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
-       AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database();
+       AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+       AND w.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+    LEFT JOIN gt._link_errors() e ON e.peer OPERATOR(pg_catalog.=) p.region_name;
 COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';
 
 --
