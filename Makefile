@@ -13,6 +13,10 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers 
 REGRESS = init items validation tables conflicts
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
+ISOLATION = lww_commit_order
+ISOLATION_OPTS = --inputdir=$(srcdir)/test \
+	--temp-config=$(srcdir)/test/pg_global_tables.conf \
+	--temp-instance=./tmp_check_iso
 TAP_TESTS = 1
 PROVE_TESTS ?= test/t/*.pl
 

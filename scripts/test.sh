@@ -3,6 +3,7 @@
 # then runs every suite as the postgres OS user (PostgreSQL refuses to run as
 # root) in a scratch copy of the tree, on throwaway clusters on loopback:
 #   pg_regress  single-region API and error messages   (sql/, expected/)
+#   isolation   local writes racing on a row lock        (test/specs/)
 #   pgTAP       catalog and privilege contract          (test/pgtap/)
 #   TAP         several regions and clusters, outages    (test/t/)
 set -euo pipefail
@@ -38,7 +39,9 @@ status=0
 if ! as_postgres make -C "$work" -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config \
         installcheck ${PROVE_TESTS:+PROVE_TESTS="$PROVE_TESTS"} ${REGRESS:+REGRESS="$REGRESS"}; then
     status=1
-    [ -f "$work/regression.diffs" ] && cat "$work/regression.diffs"
+    for d in "$work/regression.diffs" "$work/output_iso/regression.diffs"; do
+        [ -f "$d" ] && cat "$d"
+    done
     find "$work/tmp_check" -name '*.log' -path '*log*' 2>/dev/null | head -20 | while read -r f; do
         echo "==== $f"; tail -40 "$f"; done
 fi
