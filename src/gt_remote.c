@@ -82,11 +82,17 @@ forward_notice(void *arg, const PGresult *res)
 PGconn *
 gt_remote_connect(const char *region, const char *conninfo, bool replication)
 {
-	const char *keys[4];
-	const char *vals[4];
+	const char *keys[5];
+	const char *vals[5];
 	int			i = 0;
 	PGconn	   *conn;
 
+	/*
+	 * Before dbname, so that the connection string's own value wins: a peer
+	 * that accepts but never answers must not hang a link without a word.
+	 */
+	keys[i] = "connect_timeout";
+	vals[i++] = "30";
 	keys[i] = "dbname";
 	vals[i++] = conninfo;
 	if (replication)

@@ -74,9 +74,11 @@ is(gt_get($west, 'eu-west-1', 'regress_orders', 'clock'), 'east-after-seeing',
 $west->safe_psql('eu-west-1', q{ALTER DATABASE "eu-west-1" RESET gt.clock_offset});
 
 #### A registration that does not connect is named in the error
-my $unused_port = PostgreSQL::Test::Cluster::get_free_port();
+# A socket directory that does not exist: unreachable, whatever else runs on
+# this machine (a free TCP port can be taken by the time it is used).
+my $nowhere = "$PostgreSQL::Test::Utils::tmp_check/no-such-socket-dir";
 $east->safe_psql('us-east-1',
-	"SELECT gt.register_region('ap-east-1', 'host=127.0.0.1 port=$unused_port dbname=nowhere connect_timeout=5')");
+	"SELECT gt.register_region('ap-east-1', 'host=$nowhere dbname=nowhere')");
 my ($ret, $stdout, $stderr) = $east->psql('us-east-1', q{
 	SELECT gt.update_table('{"TableName": "regress_orders",
 		"ReplicaUpdates": [{"Create": {"RegionName": "ap-east-1"}}]}')});
@@ -89,10 +91,9 @@ is($east->safe_psql('us-east-1',
 	'the failed replica update changed nothing');
 
 #### A wrong registration is named in the log; fixing it takes effect at once
-my $bad_port = PostgreSQL::Test::Cluster::get_free_port();
 my $log_offset = -s $east->logfile;
 $east->safe_psql('us-east-1',
-	"SELECT gt.register_region('eu-west-1', 'host=127.0.0.1 port=$bad_port dbname=eu-west-1')");
+	"SELECT gt.register_region('eu-west-1', 'host=$nowhere dbname=eu-west-1')");
 $east->wait_for_log(qr/could not connect to region "eu-west-1"(?s:.*?)HINT:  Fix the registration with gt\.register_region\('eu-west-1'/,
 	$log_offset);
 pass('the link worker names the region and the registration to fix');
