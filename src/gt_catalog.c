@@ -103,7 +103,10 @@ PG_FUNCTION_INFO_V1(gt_wake_supervisor);
 Datum
 gt_wake_supervisor(PG_FUNCTION_ARGS)
 {
-	if (gt_shared && gt_shared->supervisor_latch)
+	if (gt_shared == NULL)
+		PG_RETURN_VOID();
+	pg_atomic_write_u32(&gt_shared->rescan_requested, 1);
+	if (gt_shared->supervisor_latch)
 		SetLatch(gt_shared->supervisor_latch);
 	PG_RETURN_VOID();
 }

@@ -211,7 +211,7 @@ void
 gt_supervisor_main(Datum main_arg)
 {
 	MemoryContext loop_cxt;
-	bool		woken = true;
+	bool		rescan = true;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -249,7 +249,7 @@ gt_supervisor_main(Datum main_arg)
 			if (c == NULL)
 				c = add_child(dboid, "");
 			else if (child_running(c) ||
-					 (!woken &&
+					 (!rescan &&
 					  !TimestampDifferenceExceeds(c->last_start, now,
 												  gt_launcher_naptime * 10)))
 				continue;
@@ -259,14 +259,18 @@ gt_supervisor_main(Datum main_arg)
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(loop_cxt);
 
-		woken = false;
 		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 					   gt_launcher_naptime, PG_WAIT_EXTENSION);
 		if (rc & WL_LATCH_SET)
-		{
 			ResetLatch(MyLatch);
-			woken = true;
-		}
+
+		/*
+		 * Only an explicit request restarts launchers early.  The latch is
+		 * also set whenever a launcher exits (we are its notify process), and
+		 * one that exits at once, in a database without a region, would
+		 * otherwise be restarted in a tight loop.
+		 */
+		rescan = pg_atomic_exchange_u32(&gt_shared->rescan_requested, 0) != 0;
 	}
 }
 

@@ -64,6 +64,7 @@ gt_shmem_startup(void)
 	{
 		pg_atomic_init_u64(&gt_shared->hlc, 0);
 		gt_shared->supervisor_latch = NULL;
+		pg_atomic_init_u32(&gt_shared->rescan_requested, 0);
 		gt_shared->lock = &(GetNamedLWLockTranche("pg_global_tables"))->lock;
 		gt_shared->max_link_errors = max_worker_processes;
 		memset(gt_shared->link_errors, 0,

@@ -35,6 +35,8 @@ typedef struct GtSharedState
 	pg_atomic_uint64 hlc;
 	/* Supervisor's latch, so init_region can wake it; NULL if not running. */
 	Latch	   *supervisor_latch;
+	/* Set by gt._wake_supervisor(): look at every database now. */
+	pg_atomic_uint32 rescan_requested;
 	/* Protects link_errors. */
 	LWLock	   *lock;
 	int			max_link_errors;
