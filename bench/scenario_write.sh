@@ -1,0 +1,66 @@
+# bench/scenario_write.sh: scenario 1, the write path.  Sourced by bench/run.
+#
+# What it measures: the transactions per second a writer gets, with pgbench,
+# 4 clients (2 threads), $WRITE_SECONDS s of single-item upserts on random
+# keys among 100,000, prepared statements, each write its own transaction:
+#
+#   plain        plain (pk text primary key, item jsonb) table, no replication
+#   builtin      the same table published to region-b by built-in logical
+#                replication (the target's baseline)
+#   pglogical    the same table replicated with pglogical, both directions
+#   gt-put_item  gt.put_item() on a global table with a replica in region-b
+#   gt-sql       plain SQL upsert on the same kind of replica table
+#
+# Every system runs in a fresh cluster of its own with two region databases
+# (one for "plain").  Replication runs while pgbench writes; afterwards the
+# time the other region needed to apply what was still queued is reported
+# too (drain), since a writer that outruns its replication only defers cost.
+
+scenario_write() {
+    log "scenario 1: write path, pgbench 4 clients x ${WRITE_SECONDS}s of upserts"
+    as_pg tee "$WORK/upsert.sql" >/dev/null <<EOF
+\\set k random(1, 100000)
+INSERT INTO bench (pk, item) VALUES ('k' || :k, ('{"pk":{"S":"k' || :k || '"},"payload":{"S":"$PAYLOAD"}}')::jsonb) ON CONFLICT (pk) DO UPDATE SET item = excluded.item;
+EOF
+    as_pg tee "$WORK/put_item.sql" >/dev/null <<EOF
+\\set k random(1, 100000)
+SELECT gt.put_item('bench', ('{"pk":{"S":"k' || :k || '"},"payload":{"S":"$PAYLOAD"}}')::jsonb);
+EOF
+    echo "scenario 1: write path (tps; ratio to the baseline measured above)"
+    write_run plain plain upsert
+    figure "plain table, no replication" "$(value write/plain/tps)" tps
+    write_run builtin builtin upsert
+    figure "plain table + built-in replication" "$(value write/builtin/tps)" tps \
+        "plain" "$(value write/plain/tps)"
+    write_run pglogical pglogical upsert
+    figure "plain table + pglogical" "$(value write/pglogical/tps)" tps \
+        "plain+built-in" "$(value write/builtin/tps)"
+    write_run gt-put_item gt put_item
+    figure "gt.put_item, replica in region-b" "$(value write/gt-put_item/tps)" tps \
+        "plain+built-in" "$(value write/builtin/tps)"
+    write_run gt-sql gt upsert
+    figure "plain SQL on replica table, replica in region-b" "$(value write/gt-sql/tps)" tps \
+        "plain+built-in" "$(value write/builtin/tps)"
+}
+
+# write_run NAME SYSTEM SCRIPT
+write_run() {
+    local name=$1 system=$2 script=$3 n=2 out tps drain
+    [ "$system" = plain ] && n=1
+    setup "$system" same "$n" "w-$name"
+    measure_begin "write-$name"
+    out=$(as_pg pgbench -n -M prepared -c 4 -j 2 -T "$WRITE_SECONDS" -f "$WORK/$script.sql" \
+        -h "$WORK/sock" -p "$(cluster_port "${REGION_CLUSTER[region-a]}")" region-a 2>&1) ||
+        die "pgbench failed: $out"
+    measure_end "write-$name"
+    tps=$(awk '/^tps = / { print $3 }' <<<"$out")
+    record "write/$name/tps" "$tps" tps
+    record "write/$name/latency_ms" "$(awk '/^latency average/ { print $4 }' <<<"$out")" ms
+    if [ "$n" -eq 2 ]; then
+        sql region-a "INSERT INTO bench (pk, item) VALUES ('marker/write', '{\"pk\":{\"S\":\"marker/write\"}}')"
+        drain=$(as_pg python3 "$BENCH/measure.py" wait-key "$(spec region-b)" marker/write 600) ||
+            die "$system: region-b did not catch up after the write test"
+        record "write/$name/drain_s" "$drain" s
+    fi
+    teardown
+}
