@@ -283,9 +283,12 @@ COMMENT ON FUNCTION gt._ensure_slot(text) IS 'creates the slot this region keeps
 -- Removes the link between this region and a peer on this side: stops the
 -- worker applying the peer's changes, drops its origin, and drops the slot
 -- kept for the peer.
+-- (A process may exit between being found and being signalled, which
+-- pg_terminate_backend reports as a WARNING: expected here, so not shown.)
 CREATE FUNCTION gt._drop_link(peer text) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
+    SET client_min_messages = error
     AS $$
 DECLARE
     link text := gt._link_name(gt.local_region(), peer);
