@@ -681,11 +681,7 @@ DECLARE
     range_type text;
     rel regclass;
 BEGIN
-    IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
-        RAISE EXCEPTION 'table "%" already exists in region "%"', name, gt.local_region()
-            USING ERRCODE = 'duplicate_table',
-                  HINT = 'Delete that table first, or choose another region for the replica.';
-    END IF;
+    PERFORM gt._check_can_attach(name);
     SELECT k OPERATOR(pg_catalog.->>) 'AttributeName' INTO hash_key
         FROM pg_catalog.jsonb_array_elements(description OPERATOR(pg_catalog.->) 'KeySchema') k
         WHERE k OPERATOR(pg_catalog.->>) 'KeyType' OPERATOR(pg_catalog.=) 'HASH';

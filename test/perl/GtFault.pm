@@ -77,6 +77,7 @@ use Time::HiRes qw(time sleep);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use GtTest ();
 
 our @EXPORT = qw(gtf_node gtf_create_region gtf_create_table gtf_connect_regions
   gtf_proxy_start gtf_proxy_set gtf_proxy_stop gtf_partition gtf_heal
@@ -115,24 +116,9 @@ sub gtf_node
 	return $node;
 }
 
-sub gtf_create_region
-{
-	my ($node, $region) = @_;
-	$node->safe_psql('postgres', qq{CREATE DATABASE "$region"});
-	$node->safe_psql($region,
-		"CREATE EXTENSION pg_global_tables; SELECT gt.init_region('$region')");
-	return;
-}
-
-sub gtf_create_table
-{
-	my ($node, $region, $table) = @_;
-	return $node->safe_psql($region, qq{
-		SELECT gt.create_table('{"TableName": "$table",
-			"KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-			"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-			"BillingMode": "PAY_PER_REQUEST"}')});
-}
+# Regions and tables are made as in every other test.
+*gtf_create_region = \&GtTest::gt_create_region;
+*gtf_create_table = \&GtTest::gt_create_table;
 
 # Registers every region with every other one.  $regions: list of
 # {name, node}.  With $proxied, region A reaches region B through a proxy of
