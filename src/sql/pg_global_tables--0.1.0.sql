@@ -385,9 +385,10 @@ CREATE FUNCTION gt._key_sql(t gt.global_table, j text,
 $$;
 COMMENT ON FUNCTION gt._key_sql(gt.global_table, text) IS 'key columns and expressions of a global table';
 
--- The statement the apply worker and the initial copy use to apply a
--- replicated version: $1 item, $2 update time, $3 update region, $4 deleting,
--- $5 the region it came from.  NULL if the table is not global here.
+-- The statement the initial copy of a new replica uses to apply a version
+-- (link workers apply through the executor, gt_apply_version.c): $1 item,
+-- $2 update time, $3 update region, $4 deleting, $5 the region it came from.
+-- The LWW trigger decides.  NULL if the table is not global here.
 CREATE FUNCTION gt._apply_sql(table_name text) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
