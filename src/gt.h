@@ -26,10 +26,14 @@
 #define GT_COL_UPDATE_REGION	"gt_update_region"
 #define GT_COL_DELETING			"gt_deleting"
 
+/* Prefix of the logical messages that carry a region's watermark. */
+#define GT_WATERMARK_PREFIX		"gt.watermark"
+
 /* GUCs (pg_global_tables.c) */
 extern int	gt_apply_retry_interval;
 extern int	gt_launcher_naptime;
 extern int	gt_clock_offset;
+extern int	gt_tombstone_collect_interval;
 
 /* True when the library was loaded by shared_preload_libraries. */
 extern bool gt_loaded_at_startup;

@@ -319,6 +319,26 @@ handle_commit(StringInfo s)
 }
 
 /*
+ * handle_watermark records the peer's watermark.  Every transaction the peer
+ * committed before sending it has been applied (messages are handled in
+ * order), so from here on tombstones older than it may be collected as far
+ * as this peer is concerned (see gt_tombstone.c).
+ */
+static void
+handle_watermark(StringInfo s)
+{
+	int64		watermark;
+
+	if (in_remote_txn)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("watermark inside a transaction from region \"%s\"",
+						peer_region)));
+	watermark = gt_proto_read_watermark(s);
+	gt_shmem_set_link_watermark(MyDatabaseId, peer_region, watermark);
+}
+
+/*
  * apply_message dispatches one message of the stream.
  */
 static void
@@ -336,6 +356,9 @@ apply_message(StringInfo s)
 			break;
 		case GT_MSG_COMMIT:
 			handle_commit(s);
+			break;
+		case GT_MSG_WATERMARK:
+			handle_watermark(s);
 			break;
 		default:
 			ereport(ERROR,

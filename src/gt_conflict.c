@@ -35,7 +35,8 @@
  *		keeps only the key.  A plain SQL DELETE of a live item in a replica
  *		table is turned into one here (the row is updated, the delete
  *		skipped), so that it replicates like gt.delete_item() does instead of
- *		vanishing in one region only.  Deleting a tombstone removes it.
+ *		vanishing in one region only.  Deleting a tombstone removes it: that
+ *		is how gt.collect_tombstones() works (see gt_tombstone.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -58,6 +59,7 @@
 #include "gt.h"
 #include "gt_conflict.h"
 #include "gt_shmem.h"
+#include "gt_tombstone.h"
 
 /* Microseconds between the Unix epoch and the PostgreSQL epoch. */
 #define GT_UNIX_EPOCH_OFFSET_US \
@@ -233,6 +235,7 @@ stamp_local(Relation rel, HeapTuple newtuple, const MetaColumns *cols,
 	Datum		item;
 	const char *region = gt_local_region();
 
+	gt_tombstone_note_stamp();
 	colnos[0] = cols->time;
 	values[0] = Int64GetDatum(gt_hlc_next(floor));
 	colnos[1] = cols->region;

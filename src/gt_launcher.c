@@ -22,7 +22,9 @@
  *		stopping workers of peers that no longer do.  A link worker that dies
  *		is restarted after "gt.apply_retry_interval" (core launcher.c does the
  *		same per subscription).  Template databases are skipped, so CREATE
- *		DATABASE is never blocked by us.
+ *		DATABASE is never blocked by us.  Every
+ *		"gt.tombstone_collect_interval" a launcher also sends its region's
+ *		watermark and collects tombstones (gt_tombstone.c).
  *
  *	  Memory
  *		Each scan runs in a loop context reset every iteration.
@@ -57,6 +59,7 @@
 #include "gt_apply.h"
 #include "gt_launcher.h"
 #include "gt_shmem.h"
+#include "gt_tombstone.h"
 
 /* A worker this process started and watches. */
 typedef struct ChildWorker
@@ -358,6 +361,7 @@ gt_launcher_main(Datum main_arg)
 {
 	Oid			dboid = DatumGetObjectId(main_arg);
 	MemoryContext loop_cxt;
+	TimestampTz last_collection = GetCurrentTimestamp();
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -424,6 +428,13 @@ gt_launcher_main(Datum main_arg)
 
 			if (!c->seen && c->handle != NULL && child_running(c))
 				TerminateBackgroundWorker(c->handle);
+		}
+		if (gt_tombstone_collect_interval > 0 &&
+			TimestampDifferenceExceeds(last_collection, now,
+									   gt_tombstone_collect_interval))
+		{
+			gt_tombstone_tick();
+			last_collection = now;
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(loop_cxt);

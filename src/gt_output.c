@@ -25,6 +25,10 @@
  *		physical deletes only collect tombstones, which each region does on
  *		its own.
  *
+ *		A non-transactional logical message with the prefix "gt.watermark"
+ *		(written by gt._publish_watermark()) is sent as a WATERMARK message,
+ *		in its place between transactions; other messages are ignored.
+ *
  *	  Caching
  *		Whether a relation is replicated to the peer is cached per relation
  *		and the whole cache is dropped on any relcache invalidation; the
@@ -432,6 +436,31 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 }
 
 /*
+ * MESSAGE callback: forwards this region's watermarks (see NOTES).  The text
+ * was written by our own SQL function, so a malformed one is a bug.
+ */
+static void
+gt_output_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
+				  XLogRecPtr message_lsn, bool transactional,
+				  const char *prefix, Size message_size, const char *message)
+{
+	char		buf[32];
+	int64		watermark;
+
+	if (transactional || strcmp(prefix, GT_WATERMARK_PREFIX) != 0)
+		return;
+	if (message_size == 0 || message_size >= sizeof(buf))
+		elog(ERROR, "invalid watermark message of %zu bytes", message_size);
+	memcpy(buf, message, message_size);
+	buf[message_size] = '\0';
+	watermark = pg_strtoint64(buf);
+
+	OutputPluginPrepareWrite(ctx, true);
+	gt_proto_write_watermark(ctx->out, watermark);
+	OutputPluginWrite(ctx, true);
+}
+
+/*
  * _PG_output_plugin_init registers the callbacks; the plugin is chosen by
  * library name, pg_global_tables.
  */
@@ -442,6 +471,7 @@ _PG_output_plugin_init(OutputPluginCallbacks *cb)
 	cb->begin_cb = gt_output_begin;
 	cb->change_cb = gt_output_change;
 	cb->commit_cb = gt_output_commit;
+	cb->message_cb = gt_output_message;
 	cb->filter_by_origin_cb = gt_output_filter_by_origin;
 	cb->shutdown_cb = gt_output_shutdown;
 }

@@ -20,6 +20,9 @@
  *		V  table string, update_region string, update_time int64,
  *		   deleting byte, item string (AttributeValue JSON)
  *		C  commit_lsn int64, end_lsn int64, commit_time int64
+ *		W  watermark int64, between transactions: every change the sender
+ *		   commits after this message has a later update time (see
+ *		   gt_tombstone.c)
  *
  *		The output plugin and the apply worker share no other state: this file
  *		is where they meet.
@@ -87,6 +90,14 @@ gt_proto_write_commit(StringInfo out, const GtCommitMsg *msg)
 	pq_sendint64(out, msg->commit_time);
 }
 
+/* Writes a WATERMARK message. */
+void
+gt_proto_write_watermark(StringInfo out, int64 watermark)
+{
+	pq_sendbyte(out, GT_MSG_WATERMARK);
+	pq_sendint64(out, watermark);
+}
+
 /* Reads the type byte that starts every message. */
 char
 gt_proto_read_type(StringInfo in)
@@ -121,4 +132,11 @@ gt_proto_read_commit(StringInfo in, GtCommitMsg *msg)
 	msg->commit_lsn = pq_getmsgint64(in);
 	msg->end_lsn = pq_getmsgint64(in);
 	msg->commit_time = pq_getmsgint64(in);
+}
+
+/* Reads the body of a WATERMARK message. */
+int64
+gt_proto_read_watermark(StringInfo in)
+{
+	return pq_getmsgint64(in);
 }

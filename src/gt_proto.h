@@ -24,6 +24,7 @@
 #define GT_MSG_BEGIN	'B'
 #define GT_MSG_VERSION	'V'
 #define GT_MSG_COMMIT	'C'
+#define GT_MSG_WATERMARK	'W'
 
 typedef struct GtBeginMsg
 {
@@ -53,11 +54,13 @@ typedef struct GtVersionMsg
 extern void gt_proto_write_begin(StringInfo out, const GtBeginMsg *msg);
 extern void gt_proto_write_version(StringInfo out, const GtVersionMsg *msg);
 extern void gt_proto_write_commit(StringInfo out, const GtCommitMsg *msg);
+extern void gt_proto_write_watermark(StringInfo out, int64 watermark);
 
 /* read half, used by the apply worker */
 extern char gt_proto_read_type(StringInfo in);
 extern void gt_proto_read_begin(StringInfo in, GtBeginMsg *msg);
 extern void gt_proto_read_version(StringInfo in, GtVersionMsg *msg);
 extern void gt_proto_read_commit(StringInfo in, GtCommitMsg *msg);
+extern int64 gt_proto_read_watermark(StringInfo in);
 
 #endif							/* GT_PROTO_H */

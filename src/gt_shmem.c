@@ -2,7 +2,8 @@
  *
  * gt_shmem.c
  *		Shared memory of pg_global_tables: the hybrid logical clock, the
- *		supervisor's latch, and the last error of each link.
+ *		supervisor's latch, each backend's stamp floor, and the state each
+ *		link worker reports (last error, peer's watermark).
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -12,11 +13,14 @@
  * NOTES
  *	  Locking
  *		The clock is a single atomic 64-bit counter advanced by compare and
- *		swap, so no lock is needed.  The link error table is protected by
- *		our one LWLock; it has a slot per possible background worker and is
- *		written only when a link worker fails or recovers.  The supervisor latch pointer is written
- *		only by the supervisor and read by backends that want to wake it; a
- *		stale read at worst wakes nobody, and the supervisor rescans anyway.
+ *		swap, so no lock is needed; so are the stamp slots, each written only
+ *		by its own backend (gt_tombstone.c says how they are read).  The link
+ *		table is protected by our one LWLock; it has a slot per possible
+ *		background worker and is written when a link worker fails, recovers
+ *		or receives a watermark, and freed when the link is dropped.  The
+ *		supervisor latch pointer is written only by the supervisor and read
+ *		by backends that want to wake it; a stale read at worst wakes nobody,
+ *		and the supervisor rescans anyway.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,10 +45,17 @@ static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 
 static Size
+links_size(void)
+{
+	return add_size(offsetof(GtSharedState, links),
+					mul_size(max_worker_processes, sizeof(GtLinkState)));
+}
+
+static Size
 shared_size(void)
 {
-	return add_size(offsetof(GtSharedState, link_errors),
-					mul_size(max_worker_processes, sizeof(GtLinkError)));
+	return add_size(MAXALIGN(links_size()),
+					mul_size(MaxBackends, sizeof(GtStampSlot)));
 }
 
 /*
@@ -66,9 +77,17 @@ gt_shmem_startup(void)
 		gt_shared->supervisor_latch = NULL;
 		pg_atomic_init_u32(&gt_shared->rescan_requested, 0);
 		gt_shared->lock = &(GetNamedLWLockTranche("pg_global_tables"))->lock;
-		gt_shared->max_link_errors = max_worker_processes;
-		memset(gt_shared->link_errors, 0,
-			   mul_size(max_worker_processes, sizeof(GtLinkError)));
+		gt_shared->max_links = max_worker_processes;
+		memset(gt_shared->links, 0,
+			   mul_size(max_worker_processes, sizeof(GtLinkState)));
+		gt_shared->stamp_slots = (GtStampSlot *)
+			((char *) gt_shared + MAXALIGN(links_size()));
+		gt_shared->max_stamp_slots = MaxBackends;
+		for (int i = 0; i < MaxBackends; i++)
+		{
+			pg_atomic_init_u64(&gt_shared->stamp_slots[i].floor, 0);
+			gt_shared->stamp_slots[i].dboid = InvalidOid;
+		}
 	}
 	LWLockRelease(AddinShmemInitLock);
 }
@@ -99,24 +118,29 @@ gt_shmem_init(void)
 }
 
 /*
- * find_link_error returns the slot of a link, or a free one if create, or
- * NULL.  Caller holds the lock exclusively.
+ * find_link returns the slot of a link, or a free one (claimed for the link)
+ * if create, or NULL.  Caller holds the lock exclusively.
  */
-static GtLinkError *
-find_link_error(Oid dboid, const char *peer, bool create)
+static GtLinkState *
+find_link(Oid dboid, const char *peer, bool create)
 {
-	GtLinkError *free_slot = NULL;
+	GtLinkState *free_slot = NULL;
 
-	for (int i = 0; i < gt_shared->max_link_errors; i++)
+	for (int i = 0; i < gt_shared->max_links; i++)
 	{
-		GtLinkError *e = &gt_shared->link_errors[i];
+		GtLinkState *e = &gt_shared->links[i];
 
 		if (e->dboid == dboid && strcmp(e->peer, peer) == 0)
 			return e;
 		if (e->dboid == InvalidOid && free_slot == NULL)
 			free_slot = e;
 	}
-	return create ? free_slot : NULL;
+	if (!create || free_slot == NULL)
+		return NULL;
+	memset(free_slot, 0, sizeof(GtLinkState));
+	free_slot->dboid = dboid;
+	strlcpy(free_slot->peer, peer, NAMEDATALEN);
+	return free_slot;
 }
 
 /*
@@ -127,16 +151,14 @@ void
 gt_shmem_set_link_error(Oid dboid, const char *peer, XLogRecPtr finish_lsn,
 						const char *message)
 {
-	GtLinkError *e;
+	GtLinkState *e;
 
 	if (gt_shared == NULL)
 		return;
 	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
-	e = find_link_error(dboid, peer, true);
+	e = find_link(dboid, peer, true);
 	if (e != NULL)
 	{
-		e->dboid = dboid;
-		strlcpy(e->peer, peer, NAMEDATALEN);
 		e->error_time = GetCurrentTimestamp();
 		e->finish_lsn = finish_lsn;
 		strlcpy(e->message, message, sizeof(e->message));
@@ -152,15 +174,58 @@ gt_shmem_set_link_error(Oid dboid, const char *peer, XLogRecPtr finish_lsn,
 void
 gt_shmem_clear_link_error(Oid dboid, const char *peer, bool only_without_lsn)
 {
-	GtLinkError *e;
+	GtLinkState *e;
 
 	if (gt_shared == NULL)
 		return;
 	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
-	e = find_link_error(dboid, peer, false);
+	e = find_link(dboid, peer, false);
 	if (e != NULL && (!only_without_lsn || XLogRecPtrIsInvalid(e->finish_lsn)))
-		memset(e, 0, sizeof(GtLinkError));
+	{
+		e->error_time = 0;
+		e->finish_lsn = InvalidXLogRecPtr;
+		e->message[0] = '\0';
+	}
 	LWLockRelease(gt_shared->lock);
+}
+
+/*
+ * gt_shmem_set_link_watermark records the last watermark received from a
+ * peer.  Does nothing if the table is full: tombstones then wait.
+ */
+void
+gt_shmem_set_link_watermark(Oid dboid, const char *peer, int64 watermark)
+{
+	GtLinkState *e;
+
+	if (gt_shared == NULL)
+		return;
+	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
+	e = find_link(dboid, peer, true);
+	if (e != NULL)
+		e->watermark = watermark;
+	LWLockRelease(gt_shared->lock);
+}
+
+/*
+ * gt._forget_link(peer): frees the slot of this database's link with peer,
+ * when the link is dropped, so a watermark never outlives its link.
+ */
+PG_FUNCTION_INFO_V1(gt_forget_link);
+Datum
+gt_forget_link(PG_FUNCTION_ARGS)
+{
+	char	   *peer = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	GtLinkState *e;
+
+	if (gt_shared == NULL)
+		PG_RETURN_VOID();
+	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
+	e = find_link(MyDatabaseId, peer, false);
+	if (e != NULL)
+		memset(e, 0, sizeof(GtLinkState));
+	LWLockRelease(gt_shared->lock);
+	PG_RETURN_VOID();
 }
 
 /*
@@ -177,19 +242,49 @@ gt_link_errors(PG_FUNCTION_ARGS)
 	if (gt_shared == NULL)
 		return (Datum) 0;
 	LWLockAcquire(gt_shared->lock, LW_SHARED);
-	for (int i = 0; i < gt_shared->max_link_errors; i++)
+	for (int i = 0; i < gt_shared->max_links; i++)
 	{
-		GtLinkError *e = &gt_shared->link_errors[i];
+		GtLinkState *e = &gt_shared->links[i];
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
-		if (e->dboid != MyDatabaseId)
+		if (e->dboid != MyDatabaseId || e->error_time == 0)
 			continue;
 		values[0] = CStringGetTextDatum(e->peer);
 		values[1] = TimestampTzGetDatum(e->error_time);
 		values[2] = LSNGetDatum(e->finish_lsn);
 		nulls[2] = XLogRecPtrIsInvalid(e->finish_lsn);
 		values[3] = CStringGetTextDatum(e->message);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	LWLockRelease(gt_shared->lock);
+	return (Datum) 0;
+}
+
+/*
+ * gt._link_watermarks(): the last watermark each peer sent this region, as
+ * (peer, watermark); peers that sent none yet are missing.
+ */
+PG_FUNCTION_INFO_V1(gt_link_watermarks);
+Datum
+gt_link_watermarks(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (gt_shared == NULL)
+		return (Datum) 0;
+	LWLockAcquire(gt_shared->lock, LW_SHARED);
+	for (int i = 0; i < gt_shared->max_links; i++)
+	{
+		GtLinkState *e = &gt_shared->links[i];
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if (e->dboid != MyDatabaseId || e->watermark == 0)
+			continue;
+		values[0] = CStringGetTextDatum(e->peer);
+		values[1] = Int64GetDatum(e->watermark);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	LWLockRelease(gt_shared->lock);

@@ -19,15 +19,29 @@
 #include "storage/latch.h"
 #include "storage/lwlock.h"
 
-/* The last error of one link worker, for gt.links. */
-typedef struct GtLinkError
+/*
+ * What a link worker reports about its link: its last error, for gt.links,
+ * and the peer's last watermark, for tombstone collection.
+ */
+typedef struct GtLinkState
 {
 	Oid			dboid;			/* InvalidOid: free */
 	char		peer[NAMEDATALEN];
-	TimestampTz error_time;
+	TimestampTz error_time;		/* 0: no error */
 	XLogRecPtr	finish_lsn;		/* of the remote transaction, or invalid */
 	char		message[512];
-} GtLinkError;
+	int64		watermark;		/* 0: none received yet */
+} GtLinkState;
+
+/*
+ * The first update time a backend's open transaction may have handed out
+ * (0: none), and the database it wrote in; see gt_tombstone.c.
+ */
+typedef struct GtStampSlot
+{
+	pg_atomic_uint64 floor;
+	Oid			dboid;
+} GtStampSlot;
 
 typedef struct GtSharedState
 {
@@ -37,10 +51,13 @@ typedef struct GtSharedState
 	Latch	   *supervisor_latch;
 	/* Set by gt._wake_supervisor(): look at every database now. */
 	pg_atomic_uint32 rescan_requested;
-	/* Protects link_errors. */
+	/* One slot per backend, indexed by MyBackendId - 1. */
+	GtStampSlot *stamp_slots;
+	int			max_stamp_slots;
+	/* Protects links. */
 	LWLock	   *lock;
-	int			max_link_errors;
-	GtLinkError link_errors[FLEXIBLE_ARRAY_MEMBER];
+	int			max_links;
+	GtLinkState links[FLEXIBLE_ARRAY_MEMBER];
 } GtSharedState;
 
 extern GtSharedState *gt_shared;
@@ -50,5 +67,7 @@ extern void gt_shmem_set_link_error(Oid dboid, const char *peer,
 									XLogRecPtr finish_lsn, const char *message);
 extern void gt_shmem_clear_link_error(Oid dboid, const char *peer,
 									  bool only_without_lsn);
+extern void gt_shmem_set_link_watermark(Oid dboid, const char *peer,
+										int64 watermark);
 
 #endif							/* GT_SHMEM_H */

@@ -25,6 +25,7 @@ PG_MODULE_MAGIC;
 int			gt_apply_retry_interval = 5000;
 int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
+int			gt_tombstone_collect_interval = 60000;
 bool		gt_loaded_at_startup = false;
 
 void		_PG_init(void);
@@ -58,6 +59,13 @@ _PG_init(void)
 							&gt_clock_offset,
 							0, -86400000, 86400000,
 							PGC_SUSET, GUC_UNIT_MS | GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.tombstone_collect_interval",
+							"Time between collections of tombstones that no peer can still need.",
+							"Each region's launcher also sends its watermark to its peers this often; 0 turns both off.",
+							&gt_tombstone_collect_interval,
+							60000, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
 

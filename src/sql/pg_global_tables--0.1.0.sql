@@ -309,6 +309,7 @@ BEGIN
                        WHERE s.slot_name OPERATOR(pg_catalog.=) link) THEN
                 PERFORM pg_catalog.pg_drop_replication_slot(link);
             END IF;
+            PERFORM gt._forget_link(peer);
             RETURN;
         EXCEPTION WHEN object_in_use THEN
             IF attempt OPERATOR(pg_catalog.=) 100 THEN
@@ -1269,6 +1270,89 @@ CREATE FUNCTION gt._link_errors(OUT peer text, OUT error_time timestamptz,
     AS 'MODULE_PATHNAME', 'gt_link_errors';
 COMMENT ON FUNCTION gt._link_errors() IS 'the last error of each link worker of this region';
 
+CREATE FUNCTION gt._link_watermarks(OUT peer text, OUT watermark bigint)
+    RETURNS SETOF record
+    LANGUAGE C VOLATILE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_link_watermarks';
+COMMENT ON FUNCTION gt._link_watermarks() IS 'the last watermark each peer sent this region';
+
+CREATE FUNCTION gt._forget_link(peer text) RETURNS void
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_forget_link';
+COMMENT ON FUNCTION gt._forget_link(text) IS 'forgets the shared state of a dropped link';
+
+CREATE FUNCTION gt._stamp_horizon() RETURNS bigint
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_stamp_horizon';
+COMMENT ON FUNCTION gt._stamp_horizon() IS 'a time below every update time a transaction of this region committing from now on can carry';
+
+-- Sends this region's watermark to every peer, in its place in the
+-- replication stream: every change committed after it is newer.  Nothing is
+-- sent while a prepared transaction, which may commit any time later with
+-- older times, exists in this database.  Returns the watermark sent, or NULL.
+CREATE FUNCTION gt._publish_watermark() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    watermark bigint := gt._stamp_horizon();
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_xacts p
+               WHERE p.database OPERATOR(pg_catalog.=) pg_catalog.current_database()) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.pg_logical_emit_message(false, 'gt.watermark', watermark::text);
+    RETURN watermark;
+END
+$$;
+COMMENT ON FUNCTION gt._publish_watermark() IS 'sends this region''s watermark to its peers';
+
+-- Removes the tombstones of this region's replicas that no change still on
+-- its way can contradict: those older than the last watermark of every other
+-- region of their table (see src/gt_tombstone.c).  Each region collects on
+-- its own; the removal is not replicated.  Rows locked by a writer, and
+-- tables locked against writes, are left for the next round, as is anything
+-- beyond 10000 tombstones per table.  Returns how many were removed.
+CREATE FUNCTION gt.collect_tombstones() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t record;
+    horizon bigint;
+    missing bigint;
+    removed bigint;
+    total bigint := 0;
+BEGIN
+    FOR t IN SELECT g.table_name, g.relid FROM gt.global_table g
+             ORDER BY g.table_name LOOP
+        SELECT pg_catalog.min(w.watermark),
+               pg_catalog.count(*) FILTER (WHERE w.watermark IS NULL)
+            INTO horizon, missing
+            FROM gt.replica r
+            LEFT JOIN gt._link_watermarks() w ON w.peer OPERATOR(pg_catalog.=) r.region_name
+            WHERE r.table_name OPERATOR(pg_catalog.=) t.table_name
+              AND r.region_name OPERATOR(pg_catalog.<>) gt.local_region();
+        CONTINUE WHEN missing OPERATOR(pg_catalog.>) 0;
+        horizon := LEAST(horizon, gt._stamp_horizon());
+        BEGIN
+            EXECUTE pg_catalog.format('LOCK TABLE %s IN ROW EXCLUSIVE MODE NOWAIT', t.relid);
+            EXECUTE pg_catalog.format(
+                'DELETE FROM %1$s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY('
+                'SELECT ctid FROM %1$s WHERE gt_deleting '
+                'AND gt_update_time OPERATOR(pg_catalog.<) $1 LIMIT 10000 FOR UPDATE SKIP LOCKED))',
+                t.relid) USING horizon;
+            GET DIAGNOSTICS removed = ROW_COUNT;
+            total := total OPERATOR(pg_catalog.+) removed;
+        EXCEPTION WHEN lock_not_available THEN
+            NULL;
+        END;
+    END LOOP;
+    RETURN total;
+END
+$$;
+COMMENT ON FUNCTION gt.collect_tombstones() IS 'removes the tombstones no peer can still need';
+
 CREATE FUNCTION gt.skip_transaction(peer text, finish_lsn pg_lsn) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -1305,7 +1389,8 @@ CREATE VIEW gt.links AS
            w.pid AS apply_pid,
            e.error_time AS last_error_time,
            e.message AS last_error,
-           e.finish_lsn AS last_error_finish_lsn
+           e.finish_lsn AS last_error_finish_lsn,
+           gt.hlc_to_timestamptz(m.watermark) AS peer_watermark
     FROM (SELECT DISTINCT r.region_name FROM gt.replica r, gt.region l
           WHERE r.region_name OPERATOR(pg_catalog.<>) l.name) p
     CROSS JOIN gt.region l
@@ -1317,7 +1402,8 @@ CREATE VIEW gt.links AS
         ON w.application_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
        AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
        AND w.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
-    LEFT JOIN gt._link_errors() e ON e.peer OPERATOR(pg_catalog.=) p.region_name;
+    LEFT JOIN gt._link_errors() e ON e.peer OPERATOR(pg_catalog.=) p.region_name
+    LEFT JOIN gt._link_watermarks() m ON m.peer OPERATOR(pg_catalog.=) p.region_name;
 COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';
 
 --

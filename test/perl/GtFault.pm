@@ -723,6 +723,22 @@ sub gtf_check
 				push @problems, "key $k holds the value of a failed write: $f->{line}";
 			}
 		}
+		# A key with no row at all had its tombstone collected: the newest
+		# acknowledged write must then be a delete, or be beaten by a delete
+		# whose outcome is unknown.
+		if (!$f && @seen)
+		{
+			my @newest = sort { _cmp_stamp($b->{time}, $b->{sregion}, $a->{time}, $a->{sregion}) } @seen;
+			my ($last_ok) = grep { $_->{outcome} eq 'ok' } @newest;
+			my ($last_del) = grep { $_->{op} eq 'del' } @newest;
+			next unless $last_ok;
+			next if $last_del && _cmp_stamp($last_del->{time}, $last_del->{sregion},
+				$last_ok->{time}, $last_ok->{sregion}) >= 0;
+			$res{lost_acknowledged_writes}++;
+			push @problems, "key $k lost acknowledged $last_ok->{op} $last_ok->{value} at "
+			  . "$last_ok->{time}/$last_ok->{sregion}; holds nothing";
+			next;
+		}
 		foreach my $op (grep { $_->{outcome} eq 'ok' } @ops)
 		{
 			next if $f && _cmp_stamp($op->{time}, $op->{sregion}, $f->{time}, $f->{region}) <= 0;

@@ -8,8 +8,12 @@
 # carries.  Meanwhile faults are injected one after another: kill -9 of a
 # postmaster, a clean stop and start, an immediate stop, partitions between
 # two regions (connections dropped, or held), link workers terminated, and a
-# region's clock set 5 s ahead or behind.  Then everything heals, replication
-# quiesces, and GtFault's checker compares every replica with the history.
+# region's clock set 5 s ahead or behind; half of the partitions and clock
+# offsets get a kill, crash or worker restart in a random region on top.
+# Tombstones are collected every 300 ms throughout.  Then everything heals,
+# replication quiesces, every tombstone is collected, and GtFault's checker
+# compares every replica with the history (a key with no row must have a
+# delete as its newest acknowledged write).
 #
 # Default: 5,000 operations on 200 keys.  GT_CONVERGENCE_LONG=1 (or
 # test/convergence/run --long): 100,000 operations on 1,000 keys, and at
@@ -34,7 +38,7 @@ srand($seed);
 
 my $table   = 'jepsen';
 my @names   = ('r1', 'r2', 'r3');
-my @regions = map { { name => $_, node => gtf_node("conv_$_") } } @names;
+my @regions = map { { name => $_, node => gtf_node("conv_$_", 'gt.tombstone_collect_interval' => 300) } } @names;
 gtf_create_region($_->{node}, $_->{name}) foreach @regions;
 my $proxies = gtf_connect_regions(\@regions, 1);
 gtf_create_table($regions[0]{node}, 'r1', $table);
@@ -46,6 +50,23 @@ foreach my $r (@regions[ 1 .. $#regions ])
 }
 
 gtf_install_apply_log($_->{node}, $_->{name}, $table) foreach @regions;
+
+# Every tombstone collection, with its time, to show collection happened
+# while the faults were being injected and not only at the end.
+foreach my $r (@regions)
+{
+	$r->{node}->safe_psql($r->{name}, qq{
+		CREATE TABLE public.collected_log (id text, t bigint, at timestamptz DEFAULT clock_timestamp());
+		CREATE FUNCTION public.log_collected() RETURNS trigger LANGUAGE plpgsql
+			SET search_path = public, pg_catalog AS \$\$
+		BEGIN
+			INSERT INTO public.collected_log (id, t) VALUES (OLD.id, OLD.gt_update_time);
+			RETURN NULL;
+		END \$\$;
+		CREATE TRIGGER log_collected AFTER DELETE ON public."$table"
+			FOR EACH ROW EXECUTE FUNCTION public.log_collected();
+		ALTER TABLE public."$table" ENABLE ALWAYS TRIGGER log_collected;});
+}
 
 #### Clients write while faults are injected; they stop once they have made
 #### their operations and every kind of fault has been injected under load
@@ -76,14 +97,11 @@ sub shuffle
 	}
 	return @a;
 }
-while (gtf_wait_clients($clients) > 0 || keys(%faults) < @types)
+# Faults that take effect at once; the others last a while, and half the
+# time one of these strikes a random region while they do.
+sub instant_fault
 {
-	# Pacing only: correctness never depends on these pauses.
-	sleep($long ? 1 + rand(3) : 0.2 + rand(0.8));
-	@cycle = shuffle(@types) unless @cycle;
-	my $type = shift @cycle;
-	my $r    = pick(@regions);
-	diag(sprintf('%6.1fs fault %s in %s', time - $start, $type, $r->{name}));
+	my ($type, $r) = @_;
 	if ($type eq 'kill9')
 	{
 		gtf_kill9($r->{node});
@@ -94,37 +112,87 @@ while (gtf_wait_clients($clients) > 0 || keys(%faults) < @types)
 		sleep(0.2 + rand(1.3));
 		$r->{node}->start;
 	}
-	elsif ($type =~ /^partition_(\w+)$/)
+	elsif ($type eq 'workers')
+	{
+		gtf_restart_workers($r->{node}, $r->{name});
+	}
+	$faults{$type}++;
+	return;
+}
+
+my $overlapping = 0;
+sub hold_with_overlap
+{
+	my ($hold) = @_;
+	if (rand() < 0.5)
+	{
+		my $type = pick(qw(kill9 crash workers));
+		my $r    = pick(@regions);
+		sleep($hold / 2);
+		diag(sprintf('%6.1fs   overlapping fault %s in %s', time - $start, $type, $r->{name}));
+		instant_fault($type, $r);
+		$overlapping++;
+		sleep($hold / 2);
+	}
+	else
+	{
+		sleep($hold);
+	}
+	return;
+}
+
+while (gtf_wait_clients($clients) > 0 || keys(%faults) < @types)
+{
+	sleep($long ? 1 + rand(3) : 0.2 + rand(0.8));
+	@cycle = shuffle(@types) unless @cycle;
+	my $type = shift @cycle;
+	my $r    = pick(@regions);
+	diag(sprintf('%6.1fs fault %s in %s', time - $start, $type, $r->{name}));
+	if ($type =~ /^partition_(\w+)$/)
 	{
 		my $mode = $1;
 		my $other = pick(grep { $_ != $r } @regions);
 		gtf_partition($proxies, $r->{name}, $other->{name}, $mode);
-		sleep(0.5 + rand($long ? 4 : 1.5));
+		hold_with_overlap(0.5 + rand($long ? 4 : 1.5));
 		gtf_partition($proxies, $r->{name}, $other->{name}, 'open');
-	}
-	elsif ($type eq 'workers')
-	{
-		gtf_restart_workers($r->{node}, $r->{name});
+		$faults{$type}++;
 	}
 	elsif ($type eq 'clock')
 	{
 		my $offset = pick(5000, -5000);
 		$r->{node}->safe_psql('postgres',
 			qq{ALTER DATABASE "$r->{name}" SET gt.clock_offset = $offset});
-		sleep(0.5 + rand($long ? 4 : 1.5));
+		hold_with_overlap(0.5 + rand($long ? 4 : 1.5));
 		$r->{node}->safe_psql('postgres', qq{ALTER DATABASE "$r->{name}" RESET gt.clock_offset});
+		$faults{$type}++;
 	}
-	$faults{$type}++;
+	else
+	{
+		instant_fault($type, $r);
+	}
 	gtf_touch($stop_file) if keys(%faults) == @types;
 }
 gtf_wait_clients($clients, 1);
 my $history = gtf_read_history($clients);
 diag(sprintf('clients done after %.1fs', time - $start));
+my $collected_during = 0;
+$collected_during += $_->{node}->safe_psql($_->{name}, 'SELECT count(*) FROM public.collected_log')
+  foreach @regions;
+cmp_ok($collected_during, '>', 0, 'tombstones were collected while faults were injected');
 
 #### Heal, quiesce, check
 gtf_heal($proxies);
 ok(gtf_wait_quiet(\@regions), 'replication quiesced after the faults healed');
-my $res = gtf_check(\@regions, $table, $history, \%faults, "convergence seed=$seed");
+# Tombstones were being collected all along (every 300 ms); once every
+# region has every peer's watermark past them, none is left anywhere.
+foreach my $r (@regions)
+{
+	ok($r->{node}->poll_query_until($r->{name},
+			qq{SELECT NOT EXISTS (SELECT 1 FROM public."$table" WHERE gt_deleting)}),
+		"$r->{name}: every tombstone collected");
+}
+my $res = gtf_check(\@regions, $table, $history, \%faults,
+	"convergence seed=$seed overlapping_faults=$overlapping collected_during_faults=$collected_during");
 cmp_ok($res->{ok}, '>', 0, 'some operations were acknowledged');
 is($res->{divergent_keys}, 0, 'every replica identical, items and metadata');
 is($res->{lost_acknowledged_writes}, 0, 'no acknowledged write lost');
