@@ -26,6 +26,9 @@
 #define GT_COL_UPDATE_REGION	"gt_update_region"
 #define GT_COL_DELETING			"gt_deleting"
 
+/* Name of the LWW trigger on every replica table (gt_conflict.c). */
+#define GT_LWW_TRIGGER_NAME		"gt_lww"
+
 /* Prefix of the logical messages that carry a region's watermark. */
 #define GT_WATERMARK_PREFIX		"gt.watermark"
 

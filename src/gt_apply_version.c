@@ -16,8 +16,11 @@
  *		ExecSimpleRelationUpdate() or ExecSimpleRelationInsert().  This skips
  *		parsing, planning and executor start-up of an INSERT ... ON CONFLICT
  *		per row.  The LWW decision is made here on the locked row, so a stale
- *		version costs one index lookup; the LWW trigger still fires on the
- *		write and, seeing the same two versions, agrees.
+ *		version costs one index lookup.  The LWW trigger, which would only
+ *		repeat that decision, is left out of the triggers the write fires:
+ *		a BEFORE UPDATE row trigger makes the executor fetch and lock the row
+ *		a second time.  Other row triggers of the table fire as usual (when
+ *		enabled for replicas).
  *
  *	  Which versions apply
  *		Only versions of global tables that have a replica here and that list
@@ -38,6 +41,7 @@
 
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
@@ -72,6 +76,7 @@ typedef struct ApplyTable
 	AttrNumber	time_att;
 	AttrNumber	region_att;
 	AttrNumber	deleting_att;
+	TriggerDesc *trigdesc;		/* the table's triggers but gt_lww, or NULL */
 } ApplyTable;
 
 static MemoryContext ApplyTableContext = NULL;
@@ -147,6 +152,81 @@ required_attnum(Oid relid, const char *name)
 }
 
 /*
+ * set_trigger_flags recomputes the summary flags of trigdesc from its
+ * triggers, as the relcache does when it builds one.
+ */
+static void
+set_trigger_flags(TriggerDesc *trigdesc)
+{
+	memset(&trigdesc->trig_insert_before_row, 0,
+		   offsetof(TriggerDesc, trig_delete_old_table) + sizeof(bool) -
+		   offsetof(TriggerDesc, trig_insert_before_row));
+	for (int i = 0; i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &trigdesc->triggers[i];
+		int16		type = t->tgtype;
+
+#define MATCHES(level, timing, event) \
+		TRIGGER_TYPE_MATCHES(type, TRIGGER_TYPE_##level, TRIGGER_TYPE_##timing, \
+							 TRIGGER_TYPE_##event)
+		trigdesc->trig_insert_before_row |= MATCHES(ROW, BEFORE, INSERT);
+		trigdesc->trig_insert_after_row |= MATCHES(ROW, AFTER, INSERT);
+		trigdesc->trig_insert_instead_row |= MATCHES(ROW, INSTEAD, INSERT);
+		trigdesc->trig_insert_before_statement |= MATCHES(STATEMENT, BEFORE, INSERT);
+		trigdesc->trig_insert_after_statement |= MATCHES(STATEMENT, AFTER, INSERT);
+		trigdesc->trig_update_before_row |= MATCHES(ROW, BEFORE, UPDATE);
+		trigdesc->trig_update_after_row |= MATCHES(ROW, AFTER, UPDATE);
+		trigdesc->trig_update_instead_row |= MATCHES(ROW, INSTEAD, UPDATE);
+		trigdesc->trig_update_before_statement |= MATCHES(STATEMENT, BEFORE, UPDATE);
+		trigdesc->trig_update_after_statement |= MATCHES(STATEMENT, AFTER, UPDATE);
+		trigdesc->trig_delete_before_row |= MATCHES(ROW, BEFORE, DELETE);
+		trigdesc->trig_delete_after_row |= MATCHES(ROW, AFTER, DELETE);
+		trigdesc->trig_delete_instead_row |= MATCHES(ROW, INSTEAD, DELETE);
+		trigdesc->trig_delete_before_statement |= MATCHES(STATEMENT, BEFORE, DELETE);
+		trigdesc->trig_delete_after_statement |= MATCHES(STATEMENT, AFTER, DELETE);
+		trigdesc->trig_truncate_before_statement |= MATCHES(STATEMENT, BEFORE, TRUNCATE);
+		trigdesc->trig_truncate_after_statement |= MATCHES(STATEMENT, AFTER, TRUNCATE);
+#undef MATCHES
+		trigdesc->trig_insert_new_table |=
+			TRIGGER_FOR_INSERT(type) && t->tgnewtable != NULL;
+		trigdesc->trig_update_old_table |=
+			TRIGGER_FOR_UPDATE(type) && t->tgoldtable != NULL;
+		trigdesc->trig_update_new_table |=
+			TRIGGER_FOR_UPDATE(type) && t->tgnewtable != NULL;
+		trigdesc->trig_delete_old_table |=
+			TRIGGER_FOR_DELETE(type) && t->tgoldtable != NULL;
+	}
+}
+
+/*
+ * triggers_but_lww returns a copy, in the cache's context, of the triggers of
+ * relid without the LWW trigger (see NOTES), or NULL if none is left.
+ */
+static TriggerDesc *
+triggers_but_lww(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	MemoryContext old = MemoryContextSwitchTo(ApplyTableContext);
+	TriggerDesc *trigdesc = CopyTriggerDesc(rel->trigdesc);
+	int			kept = 0;
+
+	MemoryContextSwitchTo(old);
+	table_close(rel, AccessShareLock);
+	if (trigdesc == NULL)
+		return NULL;
+	for (int i = 0; i < trigdesc->numtriggers; i++)
+	{
+		if (strcmp(trigdesc->triggers[i].tgname, GT_LWW_TRIGGER_NAME) != 0)
+			trigdesc->triggers[kept++] = trigdesc->triggers[i];
+	}
+	trigdesc->numtriggers = kept;
+	if (kept == 0)
+		return NULL;
+	set_trigger_flags(trigdesc);
+	return trigdesc;
+}
+
+/*
  * lookup_table returns the cache entry of table_name, reading the catalogs on
  * first use.  entry->applies is false when versions from source are not for
  * this region.
@@ -203,6 +283,7 @@ lookup_table(const char *table_name, const char *source)
 		entry->time_att = required_attnum(entry->relid, GT_COL_UPDATE_TIME);
 		entry->region_att = required_attnum(entry->relid, GT_COL_UPDATE_REGION);
 		entry->deleting_att = required_attnum(entry->relid, GT_COL_DELETING);
+		entry->trigdesc = triggers_but_lww(entry->relid);
 		entry->applies = true;
 	}
 	SPI_finish();
@@ -325,6 +406,7 @@ gt_apply_version(const GtVersionMsg *msg, const char *source)
 
 	item = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 											  CStringGetDatum(msg->item_json)));
+	gt_hlc_observe(msg->update_time);
 	rel = table_open(table->relid, RowExclusiveLock);
 	pkoid = RelationGetPrimaryKeyIndex(rel);
 	if (!OidIsValid(pkoid))
@@ -343,6 +425,7 @@ gt_apply_version(const GtVersionMsg *msg, const char *source)
 	ExecInitRangeTable(estate, list_make1(rte));
 	relinfo = makeNode(ResultRelInfo);
 	InitResultRelInfo(relinfo, rel, 1, NULL, 0);
+	relinfo->ri_TrigDesc = table->trigdesc;
 	estate->es_opened_result_relations =
 		lappend(estate->es_opened_result_relations, relinfo);
 	estate->es_output_cid = GetCurrentCommandId(true);

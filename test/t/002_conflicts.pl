@@ -92,5 +92,31 @@ check_converged('k3', 'reborn', 'newer update after delete');
 concurrent_writes('eu-west-1', put_sql('k4', 'older-update'), 'us-east-1', del_sql('k4'));
 check_converged('k4', '', 'delete beats an older update, other direction');
 
+#### Applied versions fire the receiving replica's own row triggers
+# The link worker decides last-writer-wins itself and leaves the LWW trigger
+# out of the triggers it fires; a user's trigger enabled for replicas still
+# fires, BEFORE and AFTER, for inserts and updates (with search_path set to
+# pg_catalog, as in core's apply workers, hence the qualified name).
+$node->safe_psql('eu-west-1', q{
+	CREATE TABLE seen (op text, id text, v text);
+	CREATE FUNCTION see() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		INSERT INTO public.seen VALUES (TG_WHEN || ' ' || TG_OP, NEW.id, NEW.item->'v'->>'S');
+		RETURN NEW;
+	END $$;
+	CREATE TRIGGER see_before BEFORE INSERT OR UPDATE ON regress_conflicts
+		FOR EACH ROW EXECUTE FUNCTION see();
+	CREATE TRIGGER see_after AFTER INSERT OR UPDATE ON regress_conflicts
+		FOR EACH ROW EXECUTE FUNCTION see();
+	ALTER TABLE regress_conflicts ENABLE REPLICA TRIGGER see_before;
+	ALTER TABLE regress_conflicts ENABLE REPLICA TRIGGER see_after;});
+gt_put($node, 'us-east-1', 'regress_conflicts', 'trig', 'one');
+gt_put($node, 'us-east-1', 'regress_conflicts', 'trig', 'two');
+gt_wait($node, 'us-east-1');
+is($node->safe_psql('eu-west-1', q{SELECT string_agg(op || ' ' || v, ', ' ORDER BY ctid) FROM seen}),
+	'BEFORE INSERT one, AFTER INSERT one, BEFORE UPDATE two, AFTER UPDATE two',
+	'user triggers enabled for replicas fire on applied inserts and updates');
+is(gt_get($node, 'eu-west-1', 'regress_conflicts', 'trig'), 'two', 'the newest version applied');
+
 $node->stop;
 done_testing();
