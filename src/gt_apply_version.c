@@ -22,6 +22,17 @@
  *		a second time.  Other row triggers of the table fire as usual (when
  *		enabled for replicas).
  *
+ *	  New keys
+ *		A version that was a new row where it was written is most likely new
+ *		here too, and looking the key up first would cost a second descent
+ *		of the primary key.  Such a version is inserted speculatively, as
+ *		INSERT ... ON CONFLICT does, with the unique check made by the index
+ *		insertion itself: if the key turns out to be taken (or being
+ *		inserted), the speculative row is killed and the version goes the
+ *		usual way, look-up then update.  Only for tables without row
+ *		triggers, generated columns, exclusion or deferred unique constraints
+ *		(none of which a replica table has unless a user adds one).
+ *
  *	  Which versions apply
  *		Only versions of global tables that have a replica here and that list
  *		the sending region as a replica: a disassociated replica stops
@@ -47,6 +58,7 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -379,6 +391,59 @@ is_newer(ApplyTable *table, const GtVersionMsg *msg, TupleTableSlot *localslot)
 }
 
 /*
+ * can_insert_speculatively reports whether relinfo's table allows the
+ * speculative insertion of new keys (see NOTES); its indexes are open.
+ */
+static bool
+can_insert_speculatively(ResultRelInfo *relinfo)
+{
+	Relation	rel = relinfo->ri_RelationDesc;
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	TriggerDesc *trigdesc = relinfo->ri_TrigDesc;
+
+	if ((trigdesc != NULL &&
+		 (trigdesc->trig_insert_before_row || trigdesc->trig_insert_after_row ||
+		  trigdesc->trig_insert_instead_row || trigdesc->trig_insert_new_table)) ||
+		rel->rd_rel->relispartition ||
+		(constr != NULL && constr->has_generated_stored))
+		return false;
+	for (int i = 0; i < relinfo->ri_NumIndices; i++)
+	{
+		if (relinfo->ri_IndexRelationInfo[i]->ii_ExclusionOps != NULL ||
+			!relinfo->ri_IndexRelationDescs[i]->rd_index->indimmediate)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * insert_if_new inserts the version in slot as a new row, unless its key is
+ * taken or being inserted, in one pass over the indexes (see NOTES).
+ * Returns false, having left nothing visible, if the key is taken.
+ */
+static bool
+insert_if_new(ResultRelInfo *relinfo, EState *estate, TupleTableSlot *slot)
+{
+	Relation	rel = relinfo->ri_RelationDesc;
+	TransactionId xid = GetCurrentTransactionId();
+	uint32		token;
+	bool		conflict = false;
+	List	   *recheck;
+
+	if (RelationGetDescr(rel)->constr != NULL)
+		ExecConstraints(relinfo, slot, estate);
+	token = SpeculativeInsertionLockAcquire(xid);
+	table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL,
+								   token);
+	recheck = ExecInsertIndexTuples(relinfo, slot, estate, false, true,
+									&conflict, NIL);
+	table_tuple_complete_speculative(rel, slot, token, !conflict);
+	SpeculativeInsertionLockRelease(xid);
+	list_free(recheck);
+	return !conflict;
+}
+
+/*
  * gt_apply_version applies one version received from source, if this region
  * has a replica of its table that takes source's changes and the version is
  * newer than the stored one.  Runs in the caller's transaction, with an
@@ -438,8 +503,11 @@ gt_apply_version(const GtVersionMsg *msg, const char *source)
 	EvalPlanQualInit(&epqstate, estate, NULL, NIL, -1);
 	ExecOpenIndices(relinfo, false);
 
-	if (RelationFindReplTupleByIndex(rel, pkoid, LockTupleExclusive,
-									 remoteslot, localslot))
+	if (msg->inserted && can_insert_speculatively(relinfo) &&
+		insert_if_new(relinfo, estate, remoteslot))
+		;						/* a new key: done */
+	else if (RelationFindReplTupleByIndex(rel, pkoid, LockTupleExclusive,
+										  remoteslot, localslot))
 	{
 		if (is_newer(table, msg, localslot))
 		{

@@ -414,6 +414,7 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	msg.update_region = isnull ? "" : TextDatumGetCString(d);
 	d = heap_getattr(tuple, entry->deleting_att, desc, &isnull);
 	msg.deleting = isnull ? false : DatumGetBool(d);
+	msg.inserted = (change->action == REORDER_BUFFER_CHANGE_INSERT);
 
 	if (!txndata->sent_begin)
 	{

@@ -18,7 +18,8 @@
  *
  *		B  final_lsn int64, commit_time int64, xid uint32
  *		V  table string, update_region string, update_time int64,
- *		   deleting byte, item string (AttributeValue JSON)
+ *		   flags byte (GT_VERSION_DELETING, GT_VERSION_INSERTED),
+ *		   item string (AttributeValue JSON)
  *		C  commit_lsn int64, end_lsn int64, commit_time int64
  *		W  watermark int64, between transactions: every change the sender
  *		   commits after this message has a later update time (see
@@ -76,7 +77,8 @@ gt_proto_write_version(StringInfo out, const GtVersionMsg *msg)
 	write_string(out, msg->table_name);
 	write_string(out, msg->update_region);
 	pq_sendint64(out, msg->update_time);
-	pq_sendbyte(out, msg->deleting ? 1 : 0);
+	pq_sendbyte(out, (msg->deleting ? GT_VERSION_DELETING : 0) |
+				(msg->inserted ? GT_VERSION_INSERTED : 0));
 	write_string(out, msg->item_json);
 }
 
@@ -118,10 +120,18 @@ gt_proto_read_begin(StringInfo in, GtBeginMsg *msg)
 void
 gt_proto_read_version(StringInfo in, GtVersionMsg *msg)
 {
+	int			flags;
+
 	msg->table_name = read_string(in);
 	msg->update_region = read_string(in);
 	msg->update_time = pq_getmsgint64(in);
-	msg->deleting = pq_getmsgbyte(in) != 0;
+	flags = pq_getmsgbyte(in);
+	if ((flags & ~(GT_VERSION_DELETING | GT_VERSION_INSERTED)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("invalid item version flags %d in replication message", flags)));
+	msg->deleting = (flags & GT_VERSION_DELETING) != 0;
+	msg->inserted = (flags & GT_VERSION_INSERTED) != 0;
 	msg->item_json = read_string(in);
 }
 

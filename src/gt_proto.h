@@ -47,8 +47,14 @@ typedef struct GtVersionMsg
 	char	   *update_region;
 	int64		update_time;
 	bool		deleting;
+	bool		inserted;		/* a new row where it was written: the key is
+								 * probably new in the receiver too */
 	char	   *item_json;
 } GtVersionMsg;
+
+/* Bits of the flags byte of a VERSION message. */
+#define GT_VERSION_DELETING		0x01
+#define GT_VERSION_INSERTED		0x02
 
 /* write half, used by the output plugin */
 extern void gt_proto_write_begin(StringInfo out, const GtBeginMsg *msg);
