@@ -70,6 +70,7 @@
 #include "gt.h"
 #include "gt_apply_version.h"
 #include "gt_conflict.h"
+#include "gt_jsonb_check.h"
 
 #define TABLE_NAME_SIZE 256
 
@@ -469,8 +470,7 @@ gt_apply_version(const GtVersionMsg *msg, const char *source)
 	if (!table->applies)
 		return;
 
-	item = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(msg->item_json)));
+	item = gt_jsonb_check(msg->item, msg->item_len);
 	gt_hlc_observe(msg->update_time);
 	rel = table_open(table->relid, RowExclusiveLock);
 	pkoid = RelationGetPrimaryKeyIndex(rel);

@@ -401,12 +401,19 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	msg.table_name = entry->table_name;
 	d = heap_getattr(tuple, entry->item_att, desc, &isnull);
 	if (isnull)
-		msg.item_json = "{}";
+	{
+		/* Not an item: the receiver stops on it as on any bad change. */
+		static const uint32 empty_object = JB_FOBJECT;
+
+		msg.item = (const char *) &empty_object;
+		msg.item_len = sizeof(empty_object);
+	}
 	else
 	{
 		Jsonb	   *jb = DatumGetJsonbP(d);
 
-		msg.item_json = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+		msg.item = VARDATA(jb);
+		msg.item_len = VARSIZE(jb) - VARHDRSZ;
 	}
 	d = heap_getattr(tuple, entry->time_att, desc, &isnull);
 	msg.update_time = isnull ? 0 : DatumGetInt64(d);

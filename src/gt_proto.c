@@ -11,15 +11,19 @@
  *
  * NOTES
  *		Protocol version 1.  Every message is one CopyData payload starting
- *		with a type byte; integers are network byte order, strings are a
- *		32-bit length and that many bytes (no terminator, no encoding
+ *		with a type byte; integers are network byte order, strings and bytes
+ *		are a 32-bit length and that many bytes (no terminator, no encoding
  *		conversion: all regions of a global table share the server encoding
- *		UTF8 that jsonb requires for the \u escapes items use).
+ *		UTF8 that jsonb requires for the \u escapes items use).  Items are
+ *		sent in jsonb's binary form, which is the same on every platform
+ *		PostgreSQL runs on little-endian; regions must share the byte order.
  *
  *		B  final_lsn int64, commit_time int64, xid uint32
  *		V  table string, update_region string, update_time int64,
  *		   flags byte (GT_VERSION_DELETING, GT_VERSION_INSERTED),
- *		   item string (AttributeValue JSON)
+ *		   item bytes (the contents of its jsonb value, after the length
+ *		   word: no conversion to JSON text and back; the receiver checks
+ *		   them with gt_jsonb_check() before use)
  *		C  commit_lsn int64, end_lsn int64, commit_time int64
  *		W  watermark int64, between transactions: every change the sender
  *		   commits after this message has a later update time (see
@@ -45,18 +49,25 @@ write_string(StringInfo out, const char *s)
 	pq_sendbytes(out, s, len);
 }
 
-static char *
-read_string(StringInfo in)
+/* Reads a 32-bit length that the rest of the message can hold. */
+static int
+read_length(StringInfo in)
 {
 	int			len = pq_getmsgint(in, 4);
-	const char *bytes;
 
 	if (len < 0 || len > in->len - in->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROTOCOL_VIOLATION),
 				 errmsg("invalid string length %d in replication message", len)));
-	bytes = pq_getmsgbytes(in, len);
-	return pnstrdup(bytes, len);
+	return len;
+}
+
+static char *
+read_string(StringInfo in)
+{
+	int			len = read_length(in);
+
+	return pnstrdup(pq_getmsgbytes(in, len), len);
 }
 
 /* Writes a BEGIN message. */
@@ -79,7 +90,8 @@ gt_proto_write_version(StringInfo out, const GtVersionMsg *msg)
 	pq_sendint64(out, msg->update_time);
 	pq_sendbyte(out, (msg->deleting ? GT_VERSION_DELETING : 0) |
 				(msg->inserted ? GT_VERSION_INSERTED : 0));
-	write_string(out, msg->item_json);
+	pq_sendint32(out, msg->item_len);
+	pq_sendbytes(out, msg->item, msg->item_len);
 }
 
 /* Writes a COMMIT message. */
@@ -132,7 +144,8 @@ gt_proto_read_version(StringInfo in, GtVersionMsg *msg)
 				 errmsg("invalid item version flags %d in replication message", flags)));
 	msg->deleting = (flags & GT_VERSION_DELETING) != 0;
 	msg->inserted = (flags & GT_VERSION_INSERTED) != 0;
-	msg->item_json = read_string(in);
+	msg->item_len = read_length(in);
+	msg->item = pq_getmsgbytes(in, msg->item_len);
 }
 
 /* Reads the body of a COMMIT message. */

@@ -49,7 +49,8 @@ typedef struct GtVersionMsg
 	bool		deleting;
 	bool		inserted;		/* a new row where it was written: the key is
 								 * probably new in the receiver too */
-	char	   *item_json;
+	const char *item;			/* contents of the item's jsonb value */
+	uint32		item_len;
 } GtVersionMsg;
 
 /* Bits of the flags byte of a VERSION message. */
