@@ -229,12 +229,13 @@ gt_forget_link(PG_FUNCTION_ARGS)
 }
 
 /*
- * gt._link_errors(): the last error of each link of this database, as
- * (peer, error_time, finish_lsn, message).
+ * gt._link_state(): what each link worker of this database reported, as
+ * (peer, error_time, finish_lsn, message, watermark); NULL where there is no
+ * error, or no watermark yet.
  */
-PG_FUNCTION_INFO_V1(gt_link_errors);
+PG_FUNCTION_INFO_V1(gt_link_state);
 Datum
-gt_link_errors(PG_FUNCTION_ARGS)
+gt_link_state(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
@@ -245,46 +246,22 @@ gt_link_errors(PG_FUNCTION_ARGS)
 	for (int i = 0; i < gt_shared->max_links; i++)
 	{
 		GtLinkState *e = &gt_shared->links[i];
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
+		bool		has_error = (e->error_time != 0);
+		Datum		values[5];
+		bool		nulls[5];
 
-		if (e->dboid != MyDatabaseId || e->error_time == 0)
+		if (e->dboid != MyDatabaseId)
 			continue;
 		values[0] = CStringGetTextDatum(e->peer);
+		nulls[0] = false;
 		values[1] = TimestampTzGetDatum(e->error_time);
+		nulls[1] = !has_error;
 		values[2] = LSNGetDatum(e->finish_lsn);
-		nulls[2] = XLogRecPtrIsInvalid(e->finish_lsn);
-		values[3] = CStringGetTextDatum(e->message);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	LWLockRelease(gt_shared->lock);
-	return (Datum) 0;
-}
-
-/*
- * gt._link_watermarks(): the last watermark each peer sent this region, as
- * (peer, watermark); peers that sent none yet are missing.
- */
-PG_FUNCTION_INFO_V1(gt_link_watermarks);
-Datum
-gt_link_watermarks(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (gt_shared == NULL)
-		return (Datum) 0;
-	LWLockAcquire(gt_shared->lock, LW_SHARED);
-	for (int i = 0; i < gt_shared->max_links; i++)
-	{
-		GtLinkState *e = &gt_shared->links[i];
-		Datum		values[2];
-		bool		nulls[2] = {false, false};
-
-		if (e->dboid != MyDatabaseId || e->watermark == 0)
-			continue;
-		values[0] = CStringGetTextDatum(e->peer);
-		values[1] = Int64GetDatum(e->watermark);
+		nulls[2] = !has_error || XLogRecPtrIsInvalid(e->finish_lsn);
+		values[3] = has_error ? CStringGetTextDatum(e->message) : (Datum) 0;
+		nulls[3] = !has_error;
+		values[4] = Int64GetDatum(e->watermark);
+		nulls[4] = (e->watermark == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	LWLockRelease(gt_shared->lock);

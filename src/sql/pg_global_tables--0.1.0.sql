@@ -1263,18 +1263,13 @@ CREATE TABLE gt.link_skip (
 );
 COMMENT ON TABLE gt.link_skip IS 'requests to skip one remote transaction per link';
 
-CREATE FUNCTION gt._link_errors(OUT peer text, OUT error_time timestamptz,
-                                OUT finish_lsn pg_lsn, OUT message text)
+CREATE FUNCTION gt._link_state(OUT peer text, OUT error_time timestamptz,
+                               OUT finish_lsn pg_lsn, OUT message text,
+                               OUT watermark bigint)
     RETURNS SETOF record
     LANGUAGE C VOLATILE STRICT PARALLEL SAFE
-    AS 'MODULE_PATHNAME', 'gt_link_errors';
-COMMENT ON FUNCTION gt._link_errors() IS 'the last error of each link worker of this region';
-
-CREATE FUNCTION gt._link_watermarks(OUT peer text, OUT watermark bigint)
-    RETURNS SETOF record
-    LANGUAGE C VOLATILE STRICT PARALLEL SAFE
-    AS 'MODULE_PATHNAME', 'gt_link_watermarks';
-COMMENT ON FUNCTION gt._link_watermarks() IS 'the last watermark each peer sent this region';
+    AS 'MODULE_PATHNAME', 'gt_link_state';
+COMMENT ON FUNCTION gt._link_state() IS 'the last error of each link worker of this region, and the last watermark its peer sent';
 
 CREATE FUNCTION gt._forget_link(peer text) RETURNS void
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
@@ -1330,7 +1325,7 @@ BEGIN
                pg_catalog.count(*) FILTER (WHERE w.watermark IS NULL)
             INTO horizon, missing
             FROM gt.replica r
-            LEFT JOIN gt._link_watermarks() w ON w.peer OPERATOR(pg_catalog.=) r.region_name
+            LEFT JOIN gt._link_state() w ON w.peer OPERATOR(pg_catalog.=) r.region_name
             WHERE r.table_name OPERATOR(pg_catalog.=) t.table_name
               AND r.region_name OPERATOR(pg_catalog.<>) gt.local_region();
         CONTINUE WHEN missing OPERATOR(pg_catalog.>) 0;
@@ -1390,7 +1385,7 @@ CREATE VIEW gt.links AS
            e.error_time AS last_error_time,
            e.message AS last_error,
            e.finish_lsn AS last_error_finish_lsn,
-           gt.hlc_to_timestamptz(m.watermark) AS peer_watermark
+           gt.hlc_to_timestamptz(e.watermark) AS peer_watermark
     FROM (SELECT DISTINCT r.region_name FROM gt.replica r, gt.region l
           WHERE r.region_name OPERATOR(pg_catalog.<>) l.name) p
     CROSS JOIN gt.region l
@@ -1402,8 +1397,7 @@ CREATE VIEW gt.links AS
         ON w.application_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
        AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
        AND w.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
-    LEFT JOIN gt._link_errors() e ON e.peer OPERATOR(pg_catalog.=) p.region_name
-    LEFT JOIN gt._link_watermarks() m ON m.peer OPERATOR(pg_catalog.=) p.region_name;
+    LEFT JOIN gt._link_state() e ON e.peer OPERATOR(pg_catalog.=) p.region_name;
 COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';
 
 --

@@ -75,7 +75,7 @@ ok( $node->poll_query_until($regions[2],
 # Wait until the third region has heard from both peers since the delete:
 # us-east-1's watermark is past the tombstone, eu-west-1's is held back.
 ok( $node->poll_query_until($regions[2], qq{
-		SELECT count(*) = 2 FROM gt._link_watermarks()
+		SELECT count(*) = 2 FROM gt._link_state()
 		WHERE (peer = 'us-east-1' AND watermark > $tombstone_time)
 		   OR (peer = 'eu-west-1' AND watermark <= $late_time)}),
 	'watermarks: the deleting region is past the tombstone, the open transaction holds its region back');
