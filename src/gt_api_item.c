@@ -218,6 +218,11 @@ lookup_table(const char *name)
 /*
  * fetch_item returns the live item under key (a copy in the caller's
  * context), or NULL.  Must be called inside SPI.
+ *
+ * The stored value is detoasted here, in SPI memory (a short header, a
+ * compressed or an out-of-line value all make DatumGetJsonbP allocate), and
+ * then copied whole with SPI_palloc into the context that was current at
+ * SPI_connect, so it outlives SPI_finish.
  */
 static Jsonb *
 fetch_item(SPIPlanPtr plan, Jsonb *key, bool read_only)
@@ -225,6 +230,8 @@ fetch_item(SPIPlanPtr plan, Jsonb *key, bool read_only)
 	Datum		values[1] = {JsonbPGetDatum(key)};
 	bool		isnull;
 	Datum		d;
+	Jsonb	   *item;
+	Jsonb	   *copy;
 
 	if (SPI_execute_plan(plan, values, NULL, read_only, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read an item");
@@ -233,7 +240,10 @@ fetch_item(SPIPlanPtr plan, Jsonb *key, bool read_only)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		return NULL;
-	return DatumGetJsonbP(SPI_datumTransfer(d, false, -1));
+	item = DatumGetJsonbP(d);
+	copy = SPI_palloc(VARSIZE(item));
+	memcpy(copy, item, VARSIZE(item));
+	return copy;
 }
 
 /* Builds {"name": value}, or {} if value is NULL. */
