@@ -62,12 +62,19 @@ read_length(StringInfo in)
 	return len;
 }
 
+/* Reads a string; a NUL inside it would silently cut it short. */
 static char *
 read_string(StringInfo in)
 {
 	int			len = read_length(in);
+	const char *bytes = pq_getmsgbytes(in, len);
 
-	return pnstrdup(pq_getmsgbytes(in, len), len);
+	if (memchr(bytes, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("invalid string in replication message"),
+				 errdetail("The string contains a zero byte.")));
+	return pnstrdup(bytes, len);
 }
 
 /* Writes a BEGIN message. */
