@@ -32,9 +32,8 @@ cleanup() {
     [ -n "${KEEP_TEST_DIR:-}" ] || $SUDO rm -rf "$work"
 }
 trap cleanup EXIT
-# The tree without its build and test outputs (the fuzzers' PostgreSQL
-# build is large and not needed here).
-tar -C "$top" --exclude=./fuzz/.build --exclude='./tmp_check*' \
+# The tree without the test and benchmark outputs a previous run left.
+tar -C "$top" --exclude='./tmp_check*' \
     --exclude=./bench/out --exclude=./results -cf - . | tar -C "$work" -xf -
 $SUDO chown -R postgres "$work"
 
