@@ -26,6 +26,23 @@
  *		the worker flushes WAL itself, once for everything pending, so that
  *		gt.wait_for_replication() does not wait for the WAL writer.
  *
+ *	  Batches
+ *		When more of the peer's transactions are already received than were
+ *		applied, the worker applies them in one local transaction, up to
+ *		"gt.apply_batch_size" of them, and commits when the stream has
+ *		nothing more to give (or before a watermark).  A backlog is thus
+ *		applied at the cost of a few commits instead of one per remote
+ *		transaction, and a quiet stream waits for nothing.  The origin
+ *		records the last remote commit of the batch, so the batch is applied
+ *		exactly once like a single transaction.  Versions are still applied
+ *		in the peer's commit order, each with its own snapshot, so LWW sees
+ *		the same rows as it would one by one.  An error while applying a
+ *		version names its own remote transaction (which gt.skip_transaction
+ *		can skip); an error while committing a batch cannot, so the worker
+ *		records how far that batch went, and the next worker applies up to
+ *		there one transaction at a time, where the error will name its
+ *		transaction.
+ *
  *	  Which changes apply
  *		Each version is handed to gt_apply_version.c, which applies it only
  *		if this region still has a replica of the table that lists the peer,
@@ -94,6 +111,12 @@ static char peer_region[NAMEDATALEN];
 static PGconn *conn = NULL;
 
 static bool in_remote_txn = false;
+static bool local_txn_open = false; /* a batch is being applied */
+static int	batch_txns = 0;		/* remote transactions in it */
+static XLogRecPtr batch_end_lsn = InvalidXLogRecPtr;	/* last of them */
+static TimestampTz batch_commit_time = 0;
+static bool committing_batch = false;
+static XLogRecPtr unbatched_until = InvalidXLogRecPtr;	/* see NOTES */
 static XLogRecPtr skip_lsn = InvalidXLogRecPtr;	/* from gt.link_skip */
 static bool skipping = false;	/* in the transaction to skip */
 static bool link_error_cleared = false;
@@ -126,6 +149,7 @@ static struct
 	const char *table_name;
 	TransactionId remote_xid;
 	XLogRecPtr	final_lsn;
+	int			batch_txns;		/* committing this many; see NOTES */
 } apply_error_state;
 
 /*
@@ -147,7 +171,12 @@ apply_error_callback(void *arg)
 {
 	if (apply_error_state.action == NULL)
 		return;
-	if (apply_error_state.table_name)
+	if (apply_error_state.batch_txns > 1)
+		errcontext("processing remote data for region \"%s\" during \"%s\" of %d transactions, the last finished at %X/%X",
+				   peer_region, apply_error_state.action,
+				   apply_error_state.batch_txns,
+				   LSN_FORMAT_ARGS(apply_error_state.final_lsn));
+	else if (apply_error_state.table_name)
 		errcontext("processing remote data for region \"%s\" during \"%s\" for table \"%s\" in transaction %u, finished at %X/%X",
 				   peer_region, apply_error_state.action,
 				   apply_error_state.table_name,
@@ -237,6 +266,8 @@ forget_skip_request(void)
 	skip_lsn = InvalidXLogRecPtr;
 }
 
+static void commit_batch(void);
+
 static void
 handle_begin(StringInfo s)
 {
@@ -252,11 +283,15 @@ handle_begin(StringInfo s)
 				(errmsg("skipping transaction %u of region \"%s\", finished at %X/%X, as requested by gt.skip_transaction()",
 						msg.xid, peer_region, LSN_FORMAT_ARGS(msg.final_lsn))));
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	/* Starting a transaction accepted invalidations: act on them now. */
-	gt_apply_version_begin();
-	pgstat_report_activity(STATE_RUNNING, "applying remote transaction");
+	if (!local_txn_open)
+	{
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		/* Starting a transaction accepted invalidations: act on them now. */
+		gt_apply_version_begin();
+		pgstat_report_activity(STATE_RUNNING, "applying remote transactions");
+		local_txn_open = true;
+	}
 	in_remote_txn = true;
 }
 
@@ -300,17 +335,46 @@ handle_commit(StringInfo s)
 
 	if (skipping)
 		forget_skip_request();
-	replorigin_session_origin_lsn = msg.end_lsn;
-	replorigin_session_origin_timestamp = msg.commit_time;
+	in_remote_txn = false;
+	skipping = false;
+	batch_txns++;
+	batch_end_lsn = msg.end_lsn;
+	batch_commit_time = msg.commit_time;
+	apply_error_state.action = NULL;
+
+	/* See NOTES: the caller commits a batch when the stream pauses. */
+	if (batch_txns >= gt_apply_batch_size || msg.end_lsn <= unbatched_until)
+		commit_batch();
+}
+
+/*
+ * commit_batch commits the local transaction that applied the remote
+ * transactions received since the last one, recording in the origin that
+ * the stream is applied up to the last of them.
+ */
+static void
+commit_batch(void)
+{
+	Assert(local_txn_open && !in_remote_txn);
+	apply_error_state.action = "COMMIT";
+	apply_error_state.batch_txns = batch_txns;
+	/* apply_error_state.final_lsn is the last remote transaction's. */
+	committing_batch = true;
+
+	gt_apply_version_end();
+	replorigin_session_origin_lsn = batch_end_lsn;
+	replorigin_session_origin_timestamp = batch_commit_time;
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
 
-	in_remote_txn = false;
-	skipping = false;
-	last_received_lsn = msg.end_lsn;
-	remember_commit(XactLastCommitEnd, msg.end_lsn);
+	committing_batch = false;
+	local_txn_open = false;
+	batch_txns = 0;
+	last_received_lsn = batch_end_lsn;
+	remember_commit(XactLastCommitEnd, batch_end_lsn);
 	apply_error_state.action = NULL;
+	apply_error_state.batch_txns = 0;
 	if (!link_error_cleared)
 	{
 		gt_shmem_clear_link_error(MyDatabaseId, peer_region, false);
@@ -335,6 +399,9 @@ handle_watermark(StringInfo s)
 				 errmsg("watermark inside a transaction from region \"%s\"",
 						peer_region)));
 	watermark = gt_proto_read_watermark(s);
+	/* What came before it must be committed here before it counts. */
+	if (local_txn_open)
+		commit_batch();
 	gt_shmem_set_link_watermark(MyDatabaseId, peer_region, watermark);
 }
 
@@ -432,10 +499,10 @@ process_copy_data(char *buf, int len)
 
 		/*
 		 * Every message before the keepalive has been processed: with no
-		 * transaction open, everything up to wal_end is applied here, and
-		 * durable once the commits still pending are.
+		 * transaction open, everything up to wal_end is applied and
+		 * committed here, and durable once the commits still pending are.
 		 */
-		if (!in_remote_txn)
+		if (!local_txn_open)
 		{
 			idle_wal_end = Max(idle_wal_end, wal_end);
 			/* Streaming works: a connection error is over. */
@@ -544,6 +611,19 @@ apply_shutdown(int code, Datum arg)
 	}
 }
 
+/*
+ * consume_input reads into libpq's buffer whatever the peer has sent.
+ */
+static void
+consume_input(void)
+{
+	if (PQconsumeInput(conn) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("could not receive data from region \"%s\": %s",
+						peer_region, pchomp(PQerrorMessage(conn)))));
+}
+
 static void apply_link(Oid dboid);
 static void record_link_error(void);
 
@@ -601,10 +681,13 @@ record_link_error(void)
 {
 	MemoryContext old = MemoryContextSwitchTo(ApplyContext);
 	ErrorData  *edata = CopyErrorData();
+	bool		one_txn = in_remote_txn || (committing_batch && batch_txns == 1);
 
 	gt_shmem_set_link_error(MyDatabaseId, peer_region,
-							in_remote_txn ? apply_error_state.final_lsn : InvalidXLogRecPtr,
-							edata->message);
+							one_txn ? apply_error_state.final_lsn : InvalidXLogRecPtr,
+							edata->message,
+							committing_batch && batch_txns > 1 ?
+							batch_end_lsn : InvalidXLogRecPtr);
 	FreeErrorData(edata);
 	MemoryContextSwitchTo(old);
 }
@@ -634,6 +717,8 @@ apply_link(Oid dboid)
 	last_flushed_lsn = replorigin_session_get_progress(false);
 	last_received_lsn = last_flushed_lsn;
 	last_reported_lsn = last_flushed_lsn;
+	unbatched_until = gt_shmem_get_link_unbatched_until(MyDatabaseId,
+														peer_region);
 
 	before_shmem_exit(apply_shutdown, (Datum) 0);
 	start_streaming(conninfo, last_flushed_lsn);
@@ -654,19 +739,26 @@ apply_link(Oid dboid)
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 
-		if (PQconsumeInput(conn) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("could not receive data from region \"%s\": %s",
-							peer_region, pchomp(PQerrorMessage(conn)))));
+		consume_input();
 		for (;;)
 		{
 			char	   *buf = NULL;
 			int			len = PQgetCopyData(conn, &buf, 1);
 			MemoryContext old;
 
+			if (len == 0 && local_txn_open)
+			{
+				/* That was all libpq had read: has more arrived since? */
+				consume_input();
+				len = PQgetCopyData(conn, &buf, 1);
+			}
 			if (len == 0)
+			{
+				/* Nothing more received: commit the batch (see NOTES). */
+				if (local_txn_open && !in_remote_txn)
+					commit_batch();
 				break;
+			}
 			if (len == -1)
 				ereport(ERROR,
 						(errcode(ERRCODE_CONNECTION_FAILURE),

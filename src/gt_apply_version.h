@@ -18,5 +18,6 @@
 extern void gt_apply_version_init(void);
 extern void gt_apply_version_begin(void);
 extern void gt_apply_version(const GtVersionMsg *msg, const char *source);
+extern void gt_apply_version_end(void);
 
 #endif							/* GT_APPLY_VERSION_H */

@@ -119,7 +119,7 @@ gt_shmem_init(void)
 
 /*
  * find_link returns the slot of a link, or a free one (claimed for the link)
- * if create, or NULL.  Caller holds the lock exclusively.
+ * if create, or NULL.  Caller holds the lock (exclusively if create).
  */
 static GtLinkState *
 find_link(Oid dboid, const char *peer, bool create)
@@ -144,12 +144,13 @@ find_link(Oid dboid, const char *peer, bool create)
 }
 
 /*
- * gt_shmem_set_link_error records the error that stopped a link worker.
- * Does nothing if the table is full (it has a slot per background worker).
+ * gt_shmem_set_link_error records the error that stopped a link worker, and
+ * unbatched_until if valid.  Does nothing if the table is full (it has a
+ * slot per background worker).
  */
 void
 gt_shmem_set_link_error(Oid dboid, const char *peer, XLogRecPtr finish_lsn,
-						const char *message)
+						const char *message, XLogRecPtr unbatched_until)
 {
 	GtLinkState *e;
 
@@ -162,8 +163,30 @@ gt_shmem_set_link_error(Oid dboid, const char *peer, XLogRecPtr finish_lsn,
 		e->error_time = GetCurrentTimestamp();
 		e->finish_lsn = finish_lsn;
 		strlcpy(e->message, message, sizeof(e->message));
+		if (!XLogRecPtrIsInvalid(unbatched_until))
+			e->unbatched_until = unbatched_until;
 	}
 	LWLockRelease(gt_shared->lock);
+}
+
+/*
+ * gt_shmem_get_link_unbatched_until returns up to where a link's worker must
+ * apply remote transactions one by one, or InvalidXLogRecPtr.
+ */
+XLogRecPtr
+gt_shmem_get_link_unbatched_until(Oid dboid, const char *peer)
+{
+	GtLinkState *e;
+	XLogRecPtr	result = InvalidXLogRecPtr;
+
+	if (gt_shared == NULL)
+		return result;
+	LWLockAcquire(gt_shared->lock, LW_SHARED);
+	e = find_link(dboid, peer, false);
+	if (e != NULL)
+		result = e->unbatched_until;
+	LWLockRelease(gt_shared->lock);
+	return result;
 }
 
 /*

@@ -21,7 +21,9 @@
 
 /*
  * What a link worker reports about its link: its last error, for gt.links,
- * and the peer's last watermark, for tombstone collection.
+ * the peer's last watermark, for tombstone collection, and, after a batch of
+ * remote transactions failed to commit, where the next worker may batch
+ * again (see gt_apply.c).
  */
 typedef struct GtLinkState
 {
@@ -31,6 +33,7 @@ typedef struct GtLinkState
 	XLogRecPtr	finish_lsn;		/* of the remote transaction, or invalid */
 	char		message[512];
 	int64		watermark;		/* 0: none received yet */
+	XLogRecPtr	unbatched_until;	/* apply one by one up to here */
 } GtLinkState;
 
 /*
@@ -64,7 +67,9 @@ extern GtSharedState *gt_shared;
 
 extern void gt_shmem_init(void);
 extern void gt_shmem_set_link_error(Oid dboid, const char *peer,
-									XLogRecPtr finish_lsn, const char *message);
+									XLogRecPtr finish_lsn, const char *message,
+									XLogRecPtr unbatched_until);
+extern XLogRecPtr gt_shmem_get_link_unbatched_until(Oid dboid, const char *peer);
 extern void gt_shmem_clear_link_error(Oid dboid, const char *peer,
 									  bool only_without_lsn);
 extern void gt_shmem_set_link_watermark(Oid dboid, const char *peer,

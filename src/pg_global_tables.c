@@ -26,6 +26,7 @@ int			gt_apply_retry_interval = 5000;
 int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
 int			gt_tombstone_collect_interval = 60000;
+int			gt_apply_batch_size = 256;
 bool		gt_loaded_at_startup = false;
 
 void		_PG_init(void);
@@ -66,6 +67,13 @@ _PG_init(void)
 							&gt_tombstone_collect_interval,
 							60000, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.apply_batch_size",
+							"Largest number of remote transactions a link worker applies in one local transaction.",
+							"A link worker that has more of a peer's transactions waiting than it applied commits them together; 1 commits each on its own.",
+							&gt_apply_batch_size,
+							256, 1, 100000,
+							PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
 
