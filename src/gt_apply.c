@@ -22,9 +22,12 @@
  *		worker remembers, for each remote commit, where its local commit
  *		record ends, and reports to the peer as flushed only the remote
  *		positions whose local commits are on disk, so the peer's slot keeps
- *		whatever a crash here could still lose.  When the stream goes quiet
- *		the worker flushes WAL itself, once for everything pending, so that
- *		gt.wait_for_replication() does not wait for the WAL writer.
+ *		whatever a crash here could still lose.  When the stream has been
+ *		quiet for QUIET_FLUSH_DELAY_MS the worker flushes WAL itself, once
+ *		for everything pending, so that gt.wait_for_replication() does not
+ *		wait for the WAL writer.  Flushing as soon as the stream paused
+ *		meant an fsync per remote transaction at moderate rates, competing
+ *		with the region's own committing clients for the WAL.
  *
  *	  Batches
  *		When more of the peer's transactions are already received than were
@@ -101,6 +104,9 @@
 
 /* How often to report progress to the peer when nothing else happens. */
 #define FEEDBACK_INTERVAL_MS	1000
+
+/* How long the stream must be quiet before the worker flushes WAL itself. */
+#define QUIET_FLUSH_DELAY_MS	10
 
 
 static MemoryContext ApplyContext = NULL;
@@ -487,7 +493,13 @@ process_copy_data(char *buf, int len)
 		(void) pq_getmsgint64(&s);	/* dataStart */
 		(void) pq_getmsgint64(&s);	/* walEnd */
 		(void) pq_getmsgint64(&s);	/* sendTime */
-		apply_message(&s);
+		{
+			MemoryContext old = MemoryContextSwitchTo(ApplyMessageContext);
+
+			apply_message(&s);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(ApplyMessageContext);
+		}
 	}
 	else if (kind == 'k')
 	{
@@ -702,6 +714,7 @@ apply_link(Oid dboid)
 	RepOriginId originid;
 	char	   *conninfo;
 	ErrorContextCallback errcallback;
+	bool		quiet = false;	/* the last wait timed out */
 
 	conninfo = read_link_settings(&originid);
 
@@ -744,7 +757,6 @@ apply_link(Oid dboid)
 		{
 			char	   *buf = NULL;
 			int			len = PQgetCopyData(conn, &buf, 1);
-			MemoryContext old;
 
 			if (len == 0 && local_txn_open)
 			{
@@ -769,25 +781,28 @@ apply_link(Oid dboid)
 						(errcode(ERRCODE_CONNECTION_FAILURE),
 						 errmsg("could not receive data from region \"%s\": %s",
 								peer_region, pchomp(PQerrorMessage(conn)))));
-			old = MemoryContextSwitchTo(ApplyMessageContext);
 			process_copy_data(buf, len);
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(ApplyMessageContext);
 			PQfreemem(buf);
 			CHECK_FOR_INTERRUPTS();
 		}
 
-		/* The stream is quiet: make what was applied durable, and say so. */
-		if (!in_remote_txn)
+		/*
+		 * The stream has been quiet for QUIET_FLUSH_DELAY_MS: make what was
+		 * applied durable (see NOTES), and say so.
+		 */
+		if (quiet && !in_remote_txn)
 			flush_pending();
 		send_feedback(false);
 
 		rc = WaitLatchOrSocket(MyLatch,
 							   WL_LATCH_SET | WL_SOCKET_READABLE |
 							   WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-							   PQsocket(conn), FEEDBACK_INTERVAL_MS,
+							   PQsocket(conn),
+							   flush_ring_count > 0 && !in_remote_txn ?
+							   QUIET_FLUSH_DELAY_MS : FEEDBACK_INTERVAL_MS,
 							   PG_WAIT_EXTENSION);
 		if (rc & WL_LATCH_SET)
 			ResetLatch(MyLatch);
+		quiet = (rc & WL_TIMEOUT) != 0;
 	}
 }
