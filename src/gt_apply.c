@@ -493,13 +493,15 @@ process_copy_data(char *buf, int len)
 		(void) pq_getmsgint64(&s);	/* dataStart */
 		(void) pq_getmsgint64(&s);	/* walEnd */
 		(void) pq_getmsgint64(&s);	/* sendTime */
+		/* A chunk of messages (see gt_output.c), each in its own context. */
+		do
 		{
 			MemoryContext old = MemoryContextSwitchTo(ApplyMessageContext);
 
 			apply_message(&s);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(ApplyMessageContext);
-		}
+		} while (s.cursor < s.len);
 	}
 	else if (kind == 'k')
 	{

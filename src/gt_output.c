@@ -29,6 +29,16 @@
  *		(written by gt._publish_watermark()) is sent as a WATERMARK message,
  *		in its place between transactions; other messages are ignored.
  *
+ *	  Chunks
+ *		Messages are not written one by one: the messages of a transaction
+ *		collect in a buffer that is written as one CopyData message at the
+ *		commit, or sooner when it reaches CHUNK_SIZE.  Each write costs the
+ *		walsender a send() and a poll for replies, and the link worker a
+ *		receive; a single-row transaction was three of each (BEGIN, VERSION,
+ *		COMMIT) and is now one, and a large transaction goes in chunks of
+ *		hundreds of versions.  Nothing waits for a chunk to fill: the worker
+ *		cannot commit before the COMMIT message anyway.
+ *
  *	  Caching
  *		Whether a relation is replicated to the peer is cached per relation
  *		and the whole cache is dropped on any relcache invalidation; the
@@ -37,6 +47,8 @@
  *
  *	  Memory
  *		Each change is built in a scratch context that is reset afterwards.
+ *		The chunk buffer lives as long as the decoding context; it holds
+ *		CHUNK_SIZE bytes plus at most one item.
  *
  *-------------------------------------------------------------------------
  */
@@ -60,11 +72,15 @@
 #include "gt.h"
 #include "gt_proto.h"
 
+/* See NOTES: a chunk is written when it holds this many bytes. */
+#define CHUNK_SIZE	(64 * 1024)
+
 typedef struct GtOutputData
 {
 	MemoryContext context;		/* scratch, reset after each change */
 	char	   *peer;			/* region this slot feeds */
 	int			proto_version;
+	StringInfoData chunk;		/* messages not written yet */
 } GtOutputData;
 
 /* Per-transaction state, in txn->output_plugin_private. */
@@ -270,6 +286,7 @@ gt_output_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
 										  "gt output scratch",
 										  ALLOCSET_DEFAULT_SIZES);
 	data->proto_version = GT_PROTO_VERSION_MAX;
+	initStringInfo(&data->chunk);
 	ctx->output_plugin_private = data;
 	opt->output_type = OUTPUT_PLUGIN_BINARY_OUTPUT;
 	opt->receive_rewrites = false;
@@ -328,6 +345,20 @@ gt_output_shutdown(LogicalDecodingContext *ctx)
 	MemoryContextDelete(data->context);
 }
 
+/*
+ * write_chunk writes the messages collected so far as one CopyData message.
+ */
+static void
+write_chunk(LogicalDecodingContext *ctx, bool last_write)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+
+	OutputPluginPrepareWrite(ctx, last_write);
+	appendBinaryStringInfo(ctx->out, data->chunk.data, data->chunk.len);
+	OutputPluginWrite(ctx, last_write);
+	resetStringInfo(&data->chunk);
+}
+
 /* filter out changes that replication applied: they have an origin */
 static bool
 gt_output_filter_by_origin(LogicalDecodingContext *ctx, RepOriginId origin_id)
@@ -348,6 +379,7 @@ static void
 gt_output_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 				 XLogRecPtr commit_lsn)
 {
+	GtOutputData *data = ctx->output_plugin_private;
 	GtTxnData  *txndata = txn->output_plugin_private;
 	GtCommitMsg msg;
 
@@ -363,9 +395,8 @@ gt_output_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	msg.commit_lsn = commit_lsn;
 	msg.end_lsn = txn->end_lsn;
 	msg.commit_time = txn->xact_time.commit_time;
-	OutputPluginPrepareWrite(ctx, true);
-	gt_proto_write_commit(ctx->out, &msg);
-	OutputPluginWrite(ctx, true);
+	gt_proto_write_commit(&data->chunk, &msg);
+	write_chunk(ctx, true);
 	pfree(txndata);
 	txn->output_plugin_private = NULL;
 }
@@ -430,14 +461,12 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		begin.final_lsn = txn->final_lsn;
 		begin.commit_time = txn->xact_time.commit_time;
 		begin.xid = txn->xid;
-		OutputPluginPrepareWrite(ctx, false);
-		gt_proto_write_begin(ctx->out, &begin);
-		OutputPluginWrite(ctx, false);
+		gt_proto_write_begin(&data->chunk, &begin);
 		txndata->sent_begin = true;
 	}
-	OutputPluginPrepareWrite(ctx, true);
-	gt_proto_write_version(ctx->out, &msg);
-	OutputPluginWrite(ctx, true);
+	gt_proto_write_version(&data->chunk, &msg);
+	if (data->chunk.len >= CHUNK_SIZE)
+		write_chunk(ctx, false);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(data->context);
@@ -452,6 +481,7 @@ gt_output_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 				  XLogRecPtr message_lsn, bool transactional,
 				  const char *prefix, Size message_size, const char *message)
 {
+	GtOutputData *data = ctx->output_plugin_private;
 	char		buf[32];
 	int64		watermark;
 
@@ -463,9 +493,10 @@ gt_output_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	buf[message_size] = '\0';
 	watermark = pg_strtoint64(buf);
 
-	OutputPluginPrepareWrite(ctx, true);
-	gt_proto_write_watermark(ctx->out, watermark);
-	OutputPluginWrite(ctx, true);
+	/* Decoding replays whole transactions: none is being sent now. */
+	Assert(data->chunk.len == 0);
+	gt_proto_write_watermark(&data->chunk, watermark);
+	write_chunk(ctx, true);
 }
 
 /*

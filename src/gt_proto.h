@@ -17,9 +17,12 @@
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 
-/* Protocol versions this build can speak. */
-#define GT_PROTO_VERSION_MIN	1
-#define GT_PROTO_VERSION_MAX	1
+/*
+ * Protocol versions this build can speak.  Version 2 sends several messages
+ * in one CopyData message, which a version 1 worker would partly ignore.
+ */
+#define GT_PROTO_VERSION_MIN	2
+#define GT_PROTO_VERSION_MAX	2
 
 #define GT_MSG_BEGIN	'B'
 #define GT_MSG_VERSION	'V'
