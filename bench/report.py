@@ -477,24 +477,36 @@ def cmd_report(out, bench):
     md.append(table(head[:-1] + ("met",), srows))
 
     # ---- details per scenario
+    rounds = int(os.environ.get("WRITE_ROUNDS", "1"))
     md.append("\n## 1. Write path\n")
     md.append("pgbench, 4 clients, %s s, single-item upserts on random keys among "
-              "100,000, prepared statements. Drain: how long region-b needed after "
-              "pgbench stopped to apply what was still queued." % os.environ.get("WRITE_SECONDS", "20"))
+              "100,000, prepared statements. Each system was measured in %d round(s), each on a "
+              "fresh cluster, the systems taking turns in an order that rotates every "
+              "round; tps, latency and drain are the medians of the rounds. Drain: how "
+              "long region-b needed after pgbench stopped to apply what was still "
+              "queued." % (os.environ.get("WRITE_SECONDS", "20"), rounds))
     plain = R["write/plain/tps"]
     bi = R["write/builtin/tps"]
     rows = []
+    round_tps = lambda key: [R["write/%s/round%d/tps" % (key, r)] for r in range(1, rounds + 1)]
     for key, label in (("plain", "plain table, no replication"),
                        ("builtin", "plain table, built-in replication to region-b"),
                        ("pglogical", "plain table, pglogical with region-b (both ways)"),
                        ("gt-put_item", "gt.put_item, replica in region-b"),
                        ("gt-sql", "plain SQL upsert on the replica table, replica in region-b")):
         tps = R["write/%s/tps" % key]
-        rows.append((label, fmt(tps), fmt(R["write/%s/latency_ms" % key], "ms"),
+        rows.append((label, fmt(tps), " / ".join(fmt(t) for t in round_tps(key)),
+                     fmt(R["write/%s/latency_ms" % key], "ms"),
                      fmt(ratio(tps, plain)), fmt(ratio(tps, bi)),
                      fmt(R["write/%s/drain_s" % key])))
-    md.append("\n" + table(("writer", "tps", "latency ms", "÷ plain", "÷ plain + built-in",
-                            "drain s"), rows))
+    md.append("\n" + table(("writer", "tps (median)", "each round", "latency ms", "÷ plain",
+                            "÷ plain + built-in", "drain s"), rows))
+    if rounds > 1:
+        per_round = lambda key: " / ".join(fmt(ratio(a, b)) for a, b in
+                                           zip(round_tps(key), round_tps("builtin")))
+        md.append("\nRatio to plain + built-in within each round (the two measured "
+                  "minutes apart): gt.put_item %s; plain SQL on the replica table %s."
+                  % (per_round("gt-put_item"), per_round("gt-sql")))
 
     md.append("\n## 2. Apply throughput\n")
     md.append("region-a → region-b. *Single-row*: %s transactions committed by pgbench "
