@@ -27,9 +27,12 @@
  *
  * INPUT
  *
- * One message, as the apply worker receives it after the 'w' header: a
- * type byte and its body.  fuzz/run writes realistic seeds with the real
- * write functions (fuzz/proto_seeds.c).
+ * A chunk, as the apply worker receives it after the 'w' header: one or
+ * more messages, each a type byte and its body (protocol version 2 sends a
+ * transaction's messages together).  Messages are decoded one after the
+ * other, as process_copy_data does, until one is rejected or the input
+ * ends; at most MAX_MESSAGES.  fuzz/run writes realistic seeds with the
+ * real write functions (fuzz/proto_seeds.c).
  *
  * ADDING A MESSAGE TYPE
  *
@@ -85,9 +88,13 @@ typedef struct MessageType
 	void		(*then) (ProtoCase *c); /* what apply does next, or NULL */
 } MessageType;
 
+/* Messages decoded from one input at most: keeps each run short. */
+#define MAX_MESSAGES 64
+
 int			LLVMFuzzerInitialize(int *argc, char ***argv);
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool decode_message(StringInfo in);
 static void check_round_trip(const MessageType *mt, ProtoCase *c);
 static void read_type_step(void *arg);
 static void read_begin_step(void *arg);
@@ -127,9 +134,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	StringInfoData in;
-	ProtoCase	c;
-	const MessageType *mt = NULL;
+	char	   *copy;
+	size_t		pos = 0;
 
 	if (size > 1024 * 1024)
 		return -1;
@@ -137,18 +143,45 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gt_fuzz_begin_input();
 
 	/*
-	 * A StringInfo over an exact-size malloc'd copy (plus the terminating
-	 * NUL every StringInfo has), so that AddressSanitizer sees an overrun.
+	 * An exact-size malloc'd copy (plus the terminating NUL every StringInfo
+	 * has), so that AddressSanitizer sees an overrun.  Each message is read
+	 * through a StringInfo that starts where it starts and ends where the
+	 * input ends, as the worker's cursor moves through the chunk.
 	 */
-	in.data = malloc(size + 1);
-	memcpy(in.data, data, size);
-	in.data[size] = '\0';
-	in.len = (int) size;
-	in.maxlen = (int) size + 1;
-	in.cursor = 0;
+	copy = malloc(size + 1);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (int n = 0; n < MAX_MESSAGES && (n == 0 || pos < size); n++)
+	{
+		StringInfoData in;
+
+		in.data = copy + pos;
+		in.len = (int) (size - pos);
+		in.maxlen = in.len + 1;
+		in.cursor = 0;
+		if (!decode_message(&in))
+			break;
+		pos += in.cursor;
+	}
+
+	free(copy);
+	gt_fuzz_end_input();
+	return 0;
+}
+
+/*
+ * decode_message
+ *		Decode, check and apply the message at the start of in; false if it
+ *		was rejected.
+ */
+static bool
+decode_message(StringInfo in)
+{
+	ProtoCase	c;
+	const MessageType *mt = NULL;
 
 	memset(&c, 0, sizeof(c));
-	c.in = &in;
+	c.in = in;
 
 	if (gt_fuzz_try("gt_proto_read_type", read_type_step, &c,
 					GT_FUZZ_ERRORS_PROTOCOL))
@@ -160,21 +193,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	/* apply_message rejects an unknown type; so do we, by skipping it. */
-	if (mt != NULL &&
-		gt_fuzz_try(mt->name, mt->read, &c, GT_FUZZ_ERRORS_PROTOCOL))
-	{
-		if (in.cursor > in.len)
-			gt_fuzz_fail("%s read %d bytes of a %d-byte message",
-						 mt->name, in.cursor, in.len);
-		check_round_trip(mt, &c);
-		if (mt->then != NULL)
-			mt->then(&c);
-	}
-
-	free(in.data);
-	gt_fuzz_end_input();
-	return 0;
+	/* apply_message rejects an unknown type; so do we, by stopping. */
+	if (mt == NULL ||
+		!gt_fuzz_try(mt->name, mt->read, &c, GT_FUZZ_ERRORS_PROTOCOL))
+		return false;
+	if (in->cursor > in->len)
+		gt_fuzz_fail("%s read %d bytes of a %d-byte message",
+					 mt->name, in->cursor, in->len);
+	check_round_trip(mt, &c);
+	if (mt->then != NULL)
+		mt->then(&c);
+	return true;
 }
 
 /*

@@ -176,6 +176,27 @@ main(int argc, char **argv)
 	buf.data[1 + 4 + 8] = '\0';
 	write_seed("version-nul-in-table", buf.data, buf.len);
 
+	/* Chunks: a single-row transaction as protocol 2 sends it, in one piece. */
+	begin.final_lsn = UINT64CONST(0x16B3748);
+	begin.commit_time = INT64CONST(820000000000000);
+	begin.xid = 812;
+	resetStringInfo(&buf);
+	gt_proto_write_begin(&buf, &begin);
+	{
+		StringInfoData v;
+
+		initStringInfo(&v);
+		(void) version_message(&v, "global01", "ap-south-1",
+							   INT64CONST(1767225600000000), false, true,
+							   "{\"id\": {\"S\": \"foo\"}}");
+		appendBinaryStringInfo(&buf, v.data, v.len);
+	}
+	gt_proto_write_commit(&buf, &commit);
+	write_seed("chunk-transaction", buf.data, buf.len);
+	write_seed("chunk-truncated", buf.data, buf.len - 2);
+	appendStringInfoChar(&buf, 'X');
+	write_seed("chunk-trailing-garbage", buf.data, buf.len);
+
 	write_seed("unknown-type", "X", 1);
 	write_seed("empty", "", 0);
 
