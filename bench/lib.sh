@@ -300,14 +300,15 @@ json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys
 
 # measure_begin NAME / measure_end NAME: bracket one measurement.  The
 # machine may be shared: before starting, wait (at most $QUIET_TIMEOUT s)
-# until other processes use less than $QUIET_CORES cores, and log the
-# interval to $OUT/timeline.tsv so that the report can show how busy the
-# rest of the machine was during each measurement.
+# until other processes and other guests of the host (steal time) use less
+# than $QUIET_CORES cores, and log the interval to $OUT/timeline.tsv so that
+# the report can show how busy the rest of the machine was during each
+# measurement.
 measure_begin() {
     local c
     c=$(python3 "$BENCH/report.py" quiet "$RUN_PID" "$WORK" "$QUIET_CORES" "$QUIET_TIMEOUT")
     awk -v c="$c" -v m="$QUIET_CORES" -v n="$1" 'BEGIN { if (c >= m)
-        printf "  (%s: other processes were still using %.2f cores)\n", n, c }' >&2
+        printf "  (%s: other processes and guests were still using %.2f cores)\n", n, c }' >&2
     MEASURE_START=$(date +%s.%N)
 }
 measure_end() { printf '%s\t%s\t%s\n' "$1" "$MEASURE_START" "$(date +%s.%N)" >> "$OUT/timeline.tsv"; }

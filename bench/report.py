@@ -109,6 +109,15 @@ def other_cores(prev, cur, seconds):
     return ticks / os.sysconf("SC_CLK_TCK") / seconds
 
 
+def steal_ticks():
+    """CPU ticks the hypervisor has given to other guests so far (steal)."""
+    try:
+        with open("/proc/stat") as f:
+            return int(f.readline().split()[8])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def io_pressure():
     """Share of the last 10 s in which some task waited for I/O (PSI)."""
     try:
@@ -124,32 +133,36 @@ def cmd_noise(out, runpid, work):
     signal.signal(signal.SIGINT, lambda *a: stop.append(1))
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     prev, prev_t, samples = other_ticks(runpid, work), time.monotonic(), []
+    prev_steal = steal_ticks()
     while not stop:
         for _ in range(20):
             if stop:
                 break
             time.sleep(0.1)
-        cur, now = other_ticks(runpid, work), time.monotonic()
+        cur, now, cur_steal = other_ticks(runpid, work), time.monotonic(), steal_ticks()
         samples.append((time.time(), other_cores(prev, cur, now - prev_t),
-                        float(open("/proc/loadavg").read().split()[0]), io_pressure()))
-        prev, prev_t = cur, now
+                        float(open("/proc/loadavg").read().split()[0]), io_pressure(),
+                        (cur_steal - prev_steal) / os.sysconf("SC_CLK_TCK") / (now - prev_t)))
+        prev, prev_t, prev_steal = cur, now, cur_steal
     with open(out, "w") as f:
         json.dump(samples, f)
 
 
 def cmd_quiet(runpid, work, max_cores, timeout):
-    """Waits until other processes used less than max_cores during one
-    second, at most timeout seconds; prints the last second's figure."""
+    """Waits until other processes and other guests (steal time) together
+    used less than max_cores during one second, at most timeout seconds;
+    prints the last second's figure."""
     deadline = time.monotonic() + timeout
-    prev, prev_t = other_ticks(runpid, work), time.monotonic()
+    prev, prev_t, prev_steal = other_ticks(runpid, work), time.monotonic(), steal_ticks()
     while True:
         time.sleep(1.0)
-        cur, now = other_ticks(runpid, work), time.monotonic()
-        cores = other_cores(prev, cur, now - prev_t)
+        cur, now, cur_steal = other_ticks(runpid, work), time.monotonic(), steal_ticks()
+        cores = other_cores(prev, cur, now - prev_t) + \
+            (cur_steal - prev_steal) / os.sysconf("SC_CLK_TCK") / (now - prev_t)
         if cores < max_cores or now > deadline:
             print("%.2f" % cores)
             return
-        prev, prev_t = cur, now
+        prev, prev_t, prev_steal = cur, now, cur_steal
 
 
 # ------------------------------------------------------------------- report
@@ -339,8 +352,11 @@ def noise_summary(out):
     if not s:
         return None
     other = [x[1] for x in s]
+    steal = [x[4] for x in s if len(x) > 4]
     return {"mean": sum(other) / len(other), "max": max(other),
-            "share_over_quarter": sum(1 for x in other if x > 0.25) / len(other)}
+            "share_over_quarter": sum(1 for x in other if x > 0.25) / len(other),
+            "steal_mean": sum(steal) / len(steal) if steal else None,
+            "steal_max": max(steal) if steal else None}
 
 
 def noise_per_measurement(out):
@@ -360,8 +376,10 @@ def noise_per_measurement(out):
         v = [x for x in samples if x[0] > start and x[0] - 2 < end]
         if v:
             io = [x[3] for x in v if len(x) > 3 and x[3] is not None]
+            steal = [x[4] for x in v if len(x) > 4]
             rows.append((name, sum(x[1] for x in v) / len(v), max(x[1] for x in v),
-                         max(io) if io else None))
+                         max(io) if io else None,
+                         sum(steal) / len(steal) if steal else None))
     return rows
 
 
@@ -461,6 +479,11 @@ def cmd_report(out, bench):
                   "used %.2f cores on average during the run, at most %.2f; "
                   "%.0f%% of the 2-second samples saw more than a quarter of a core."
                   % (n["mean"], n["max"], 100 * n["share_over_quarter"]))
+        if n["steal_mean"] is not None:
+            md.append("The hypervisor gave %.2f cores on average (at most %.2f) of this 2-core "
+                      "virtual machine's time to other guests (steal time, which no process "
+                      "here sees): that much less CPU for the benchmark, and it varies "
+                      "between measurements (table at the end)." % (n["steal_mean"], n["steal_max"]))
     nm = noise_per_measurement(out)
     if nm:
         busy = [r for r in nm if r[1] >= 0.25]  # (name, mean, max, io)
@@ -619,13 +642,15 @@ def cmd_report(out, bench):
 
     if nm:
         md.append("\n## Other load on the machine during each measurement\n")
-        md.append("Cores used by processes that are not the benchmark's, sampled every 2 s, "
-                  "and the highest I/O pressure seen (Linux PSI `some avg10`: % of time some "
-                  "task waited for I/O; the benchmark's own WAL flushes count too).\n")
+        md.append("Cores used by processes that are not the benchmark's, sampled every 2 s; "
+                  "cores the hypervisor gave to other guests (steal time); and the highest I/O "
+                  "pressure seen (Linux PSI `some avg10`: % of time some task waited for I/O; "
+                  "the benchmark's own WAL flushes count too).\n")
         md.append(table(("measurement", "other processes, mean cores", "max cores",
-                         "I/O pressure, max %"),
-                        [(n_, "%.2f" % a, "%.2f" % b, "–" if io is None else "%.1f" % io)
-                         for n_, a, b, io in nm]))
+                         "steal, mean cores", "I/O pressure, max %"),
+                        [(n_, "%.2f" % a, "%.2f" % b, "–" if st is None else "%.2f" % st,
+                          "–" if io is None else "%.1f" % io)
+                         for n_, a, b, io, st in nm]))
 
     md.append("\n## Method\n")
     md.append(METHOD)
@@ -698,7 +723,10 @@ METHOD = """\
   time of all of these but the client backends and PostgreSQL's own
   auxiliary processes.
 - **Noise**: the machine is shared; `report.py noise` samples the CPU used by
-  processes that are not the benchmark's, reported above.
+  processes that are not the benchmark's, and the steal time the hypervisor
+  reports for this virtual machine (CPU it gave to other guests), reported
+  above. Before each measurement the run waits, up to a limit, until both
+  together stay under a quarter of a core.
 """
 
 
