@@ -38,6 +38,7 @@ extern int	gt_launcher_naptime;
 extern int	gt_clock_offset;
 extern int	gt_tombstone_collect_interval;
 extern int	gt_apply_batch_size;
+extern int	gt_apply_batch_max_time;
 
 /* True when the library was loaded by shared_preload_libraries. */
 extern bool gt_loaded_at_startup;

@@ -32,10 +32,14 @@
  *	  Batches
  *		When more of the peer's transactions are already received than were
  *		applied, the worker applies them in one local transaction, up to
- *		"gt.apply_batch_size" of them, and commits when the stream has
- *		nothing more to give (or before a watermark).  A backlog is thus
- *		applied at the cost of a few commits instead of one per remote
- *		transaction, and a quiet stream waits for nothing.  The origin
+ *		"gt.apply_batch_size" of them or "gt.apply_batch_max_time" of applying,
+ *		and commits when the stream has nothing more to give (or before a
+ *		watermark).  A backlog is thus applied at the cost of a few commits
+ *		instead of one per remote transaction, and a quiet stream waits for
+ *		nothing.  The time limit bounds how much later than one by one the
+ *		first transactions of a batch become visible: a worker that fell
+ *		behind for a moment (a stall of the machine) must not turn that into
+ *		a long batch.  The origin
  *		records the last remote commit of the batch, so the batch is applied
  *		exactly once like a single transaction.  Versions are still applied
  *		in the peer's commit order, each with its own snapshot, so LWW sees
@@ -121,6 +125,7 @@ static bool local_txn_open = false; /* a batch is being applied */
 static int	batch_txns = 0;		/* remote transactions in it */
 static XLogRecPtr batch_end_lsn = InvalidXLogRecPtr;	/* last of them */
 static TimestampTz batch_commit_time = 0;
+static TimestampTz batch_started = 0;
 static bool committing_batch = false;
 static XLogRecPtr unbatched_until = InvalidXLogRecPtr;	/* see NOTES */
 static XLogRecPtr skip_lsn = InvalidXLogRecPtr;	/* from gt.link_skip */
@@ -297,6 +302,7 @@ handle_begin(StringInfo s)
 		gt_apply_version_begin();
 		pgstat_report_activity(STATE_RUNNING, "applying remote transactions");
 		local_txn_open = true;
+		batch_started = GetCurrentTimestamp();
 	}
 	in_remote_txn = true;
 }
@@ -349,7 +355,10 @@ handle_commit(StringInfo s)
 	apply_error_state.action = NULL;
 
 	/* See NOTES: the caller commits a batch when the stream pauses. */
-	if (batch_txns >= gt_apply_batch_size || msg.end_lsn <= unbatched_until)
+	if (batch_txns >= gt_apply_batch_size || msg.end_lsn <= unbatched_until ||
+		(gt_apply_batch_max_time > 0 &&
+		 TimestampDifferenceExceeds(batch_started, GetCurrentTimestamp(),
+									gt_apply_batch_max_time)))
 		commit_batch();
 }
 

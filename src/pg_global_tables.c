@@ -27,6 +27,7 @@ int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
 int			gt_tombstone_collect_interval = 60000;
 int			gt_apply_batch_size = 256;
+int			gt_apply_batch_max_time = 1;
 bool		gt_loaded_at_startup = false;
 
 void		_PG_init(void);
@@ -74,6 +75,13 @@ _PG_init(void)
 							&gt_apply_batch_size,
 							256, 1, 100000,
 							PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.apply_batch_max_time",
+							"Longest time a link worker applies remote transactions in one local transaction.",
+							"Bounds how much later than one by one the first transactions of a batch become visible; 0 sets no limit.",
+							&gt_apply_batch_max_time,
+							1, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
 
