@@ -487,12 +487,13 @@ def cmd_report(out, bench):
     nm = noise_per_measurement(out)
     if nm:
         busy = [r for r in nm if r[1] >= 0.25]  # (name, mean, max, io)
-        md.append("Each measurement waited (up to %s s) for other processes to use less than "
-                  "a quarter of a core before it started. %s"
+        md.append("Each measurement waited (up to %s s) for other processes and other guests "
+                  "(steal time) to use less than a quarter of a core before it started. Other "
+                  "processes: %s"
                   % (os.environ.get("QUIET_TIMEOUT", "30"),
-                     "During %d of %d measurements they used a quarter of a core or more on "
+                     "during %d of %d measurements they used a quarter of a core or more on "
                      "average (table at the end)." % (len(busy), len(nm)) if busy else
-                     "They used less than a quarter of a core on average during every measurement."))
+                     "they used less than a quarter of a core on average during every measurement."))
     md.append("\n## Summary\n")
     md.append("gt is pg_global_tables; every baseline figure is from this run. "
               "Targets are the issue's. Lag and CPU: lower is better, so a ratio "
