@@ -24,10 +24,32 @@ use Test::More;
 use GtTest;
 
 my $node = gt_new_node('batches');
+
+# Sets a parameter in the configuration file and makes sure the link worker
+# of bt-dst (if there is one yet) runs with it: it is restarted, and reads
+# the file when it starts.
+sub set_for_link_worker
+{
+	my ($name, $value) = @_;
+	$node->append_conf('postgresql.conf', "$name = $value\n");
+	$node->reload;
+	$node->poll_query_until('postgres', qq{SELECT current_setting('$name') = '$value'})
+	  or die "the server did not take $name = $value";
+	return if $node->safe_psql('postgres', q{SELECT count(*) FROM pg_database WHERE datname = 'bt-dst'}) eq '0';
+	my $old = $node->safe_psql('bt-dst', q{
+		SELECT pid FROM pg_stat_activity
+		WHERE backend_type = 'gt apply worker' AND datname = current_database()});
+	$node->safe_psql('bt-dst', qq{SELECT pg_terminate_backend($old)});
+	$node->poll_query_until('bt-dst', qq{
+		SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'gt apply worker' AND datname = current_database()
+		  AND pid <> $old})
+	  or die 'the link worker did not come back';
+	return;
+}
 # Batches here are bounded by count only, so that how many local transactions
 # a backlog takes does not depend on the machine's speed.
-$node->append_conf('postgresql.conf', "gt.apply_batch_max_time = 0\n");
-$node->reload;
+set_for_link_worker('gt.apply_batch_max_time', '0');
 gt_create_region($node, 'bt-src');
 gt_create_table($node, 'bt-src', 'orders');
 gt_add_replica($node, 'bt-src', 'orders', 'bt-dst');
@@ -96,18 +118,11 @@ is($node->safe_psql('bt-dst', q{SELECT count(*) FROM written WHERE id LIKE 'a-%'
 ok(!$node->log_contains(qr/terminated by signal/), 'no process crashed');
 
 #### gt.apply_batch_size = 1: one local transaction per remote one
-$node->append_conf('postgresql.conf', "gt.apply_batch_size = 1\n");
-$node->reload;
-# The worker reads the setting at its next configuration reload.
-$node->poll_query_until('bt-dst', q{
-	SELECT setting = '1' FROM pg_settings WHERE name = 'gt.apply_batch_size'});
-sleep 1;
+set_for_link_worker('gt.apply_batch_size', '1');
 backlog(50, sub { put_sql("b-$_[0]", "v$_[0]") });
 gt_wait($node, 'bt-src');
 is(local_txns('b-'), '50', 'with gt.apply_batch_size = 1, each remote transaction is committed alone');
-$node->append_conf('postgresql.conf', "gt.apply_batch_size = 256\n");
-$node->reload;
-sleep 1;
+set_for_link_worker('gt.apply_batch_size', '256');
 
 #### An error while committing a batch
 $node->safe_psql('bt-dst', q{
