@@ -29,6 +29,17 @@
  *		meant an fsync per remote transaction at moderate rates, competing
  *		with the region's own committing clients for the WAL.
  *
+ *	  Feedback
+ *		The peer's walsender sends a keepalive whenever its position passes
+ *		what this worker reported, and sends none while waiting for the
+ *		answer.  In one cluster every WAL flush of any region moves that
+ *		position, so answering at once made a ping-pong of two messages per
+ *		commit of the whole cluster, even on a link with nothing to apply.
+ *		The worker therefore reports progress at most every
+ *		FEEDBACK_MIN_INTERVAL_MS unless the peer asks for an answer; progress
+ *		not yet reported sets the worker's next wake-up, so
+ *		gt.wait_for_replication() learns of it at most that much later.
+ *
  *	  Batches
  *		When more of the peer's transactions are already received than were
  *		applied, the worker applies them in one local transaction, up to
@@ -108,6 +119,9 @@
 
 /* How often to report progress to the peer when nothing else happens. */
 #define FEEDBACK_INTERVAL_MS	1000
+
+/* How often at most to report progress that advanced (see NOTES). */
+#define FEEDBACK_MIN_INTERVAL_MS	10
 
 /* How long the stream must be quiet before the worker flushes WAL itself. */
 #define QUIET_FLUSH_DELAY_MS	10
@@ -461,8 +475,11 @@ send_feedback(bool force)
 	TimestampTz now = GetCurrentTimestamp();
 
 	advance_flushed();
-	if (!force && last_flushed_lsn == last_reported_lsn &&
-		!TimestampDifferenceExceeds(last_report_time, now, FEEDBACK_INTERVAL_MS * 10))
+	if (!force &&
+		!TimestampDifferenceExceeds(last_report_time, now,
+									last_flushed_lsn != last_reported_lsn ?
+									FEEDBACK_MIN_INTERVAL_MS :
+									FEEDBACK_INTERVAL_MS * 10))
 		return;
 
 	initStringInfo(&buf);
@@ -726,6 +743,8 @@ apply_link(Oid dboid)
 	char	   *conninfo;
 	ErrorContextCallback errcallback;
 	bool		quiet = false;	/* the last wait timed out */
+	WaitEventSet *waitset;
+	WaitEvent	events[3];
 
 	conninfo = read_link_settings(&originid);
 
@@ -747,6 +766,16 @@ apply_link(Oid dboid)
 	before_shmem_exit(apply_shutdown, (Datum) 0);
 	start_streaming(conninfo, last_flushed_lsn);
 
+	/*
+	 * One wait set for the worker's life: WaitLatchOrSocket() would build
+	 * and close an epoll set at every wake-up, and the worker wakes for
+	 * every keepalive of the peer, i.e. at about every WAL flush there.
+	 */
+	waitset = CreateWaitEventSet(ApplyContext, 3);
+	AddWaitEventToSet(waitset, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, NULL);
+	AddWaitEventToSet(waitset, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
+	AddWaitEventToSet(waitset, WL_SOCKET_READABLE, PQsocket(conn), NULL, NULL);
+
 	errcallback.callback = apply_error_callback;
 	errcallback.arg = NULL;
 	errcallback.previous = error_context_stack;
@@ -754,7 +783,7 @@ apply_link(Oid dboid)
 
 	for (;;)
 	{
-		int			rc;
+		int			nevents;
 
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
@@ -805,15 +834,15 @@ apply_link(Oid dboid)
 			flush_pending();
 		send_feedback(false);
 
-		rc = WaitLatchOrSocket(MyLatch,
-							   WL_LATCH_SET | WL_SOCKET_READABLE |
-							   WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-							   PQsocket(conn),
-							   flush_ring_count > 0 && !in_remote_txn ?
-							   QUIET_FLUSH_DELAY_MS : FEEDBACK_INTERVAL_MS,
-							   PG_WAIT_EXTENSION);
-		if (rc & WL_LATCH_SET)
-			ResetLatch(MyLatch);
-		quiet = (rc & WL_TIMEOUT) != 0;
+		nevents = WaitEventSetWait(waitset,
+								   (flush_ring_count > 0 && !in_remote_txn) ||
+								   last_flushed_lsn != last_reported_lsn ?
+								   Max(QUIET_FLUSH_DELAY_MS, FEEDBACK_MIN_INTERVAL_MS) :
+								   FEEDBACK_INTERVAL_MS,
+								   events, lengthof(events), PG_WAIT_EXTENSION);
+		for (int i = 0; i < nevents; i++)
+			if (events[i].events & WL_LATCH_SET)
+				ResetLatch(MyLatch);
+		quiet = nevents == 0;
 	}
 }
