@@ -30,15 +30,17 @@
  *		with the region's own committing clients for the WAL.
  *
  *	  Feedback
- *		The peer's walsender sends a keepalive whenever its position passes
- *		what this worker reported, and sends none while waiting for the
- *		answer.  In one cluster every WAL flush of any region moves that
- *		position, so answering at once made a ping-pong of two messages per
- *		commit of the whole cluster, even on a link with nothing to apply.
- *		The worker therefore reports progress at most every
+ *		The peer's walsender sends a keepalive each time it has caught up with
+ *		a WAL flush of its cluster and got past what this worker reported.  In
+ *		one cluster every commit of every region is such a flush, so even a
+ *		link with nothing to apply gets about one keepalive per commit of the
+ *		whole cluster, and answering each at once doubled the messages.  The
+ *		worker therefore reports progress that advanced at most every
  *		FEEDBACK_MIN_INTERVAL_MS unless the peer asks for an answer; progress
  *		not yet reported sets the worker's next wake-up, so
- *		gt.wait_for_replication() learns of it at most that much later.
+ *		gt.wait_for_replication() learns of it at most that much later.  The
+ *		worker waits on one wait set for its whole life, since it wakes so
+ *		often.
  *
  *	  Batches
  *		When more of the peer's transactions are already received than were
