@@ -552,9 +552,25 @@ def cmd_report(out, bench):
                              fmt(R[k + "rows_s"]),
                              fmt(ratio(R[k + "rows_s"], R["apply/%s/%s/builtin/rows_s" % (topo, shape)])),
                              fmt(R[k + "writer_tps"]) if shape == "single" else "–",
-                             fmt(R[k + "drain_s"])))
+                             fmt(R[k + "drain_s"]) if shape == "single" else "–"))
     md.append("\n" + table(("topology", "shape", "system", "rows/s", "÷ built-in",
                             "writer tps", "drain s"), rows))
+    apply_rounds = int(os.environ.get("APPLY_ROUNDS", "1"))
+    if apply_rounds > 1:
+        lines = []
+        for topo in ("same", "multi"):
+            k = "apply/%s/big/%%s/round%%d/rows_s" % topo
+            each = lambda sys_: [R[k % (sys_, r)] for r in range(1, apply_rounds + 1)]
+            lines.append("%s: %s; gt ÷ built-in within each round %s" % (
+                "one cluster" if topo == "same" else "two clusters",
+                ", ".join("%s %s" % ({"builtin": "built-in"}.get(s_, s_),
+                                     " / ".join(fmt(x) for x in each(s_)))
+                          for s_ in ("builtin", "pglogical", "gt")),
+                " / ".join(fmt(ratio(a, b)) for a, b in zip(each("gt"), each("builtin")))))
+        md.append("\nThe one transaction was measured in %d rounds (the first after the "
+                  "single-row transactions, the others on fresh clusters of their own, the "
+                  "systems taking turns in an order that rotates every round); its rows/s "
+                  "above is the median. Rows/s of each round: %s." % (apply_rounds, "; ".join(lines)))
 
     md.append("\n## 3. Lag under steady load, and 5. scaling with regions\n")
     md.append("%s writes/s for %s s, single-row upserts of new keys, all regions in one "
