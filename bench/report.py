@@ -219,6 +219,12 @@ def summary_rows(R, out):
             0.9 if k == "gt-put_item" else 1.0)
         add(label, W(k), "plain + pglogical", W("pglogical"), "tps")
         add(label, W(k), "plain, no replication", W("plain"), "tps")
+    C = lambda k: R["write/%s/cpu_us" % k]
+    for k, label in (("gt-put_item", "write, server CPU µs/txn, gt.put_item (lower is better)"),
+                     ("gt-sql", "write, server CPU µs/txn, plain SQL on the replica (lower is better)")):
+        if C(k) is not None:
+            add(label, C(k), "plain + built-in", C("builtin"), "µs")
+            add(label, C(k), "plain + pglogical", C("pglogical"), "µs")
     for topo, tl in (("same", "one cluster"), ("multi", "two clusters")):
         for shape, sl in (("single", "single-row txns"), ("big", "one %s-row txn" % "{:,}".format(
                 int(os.environ.get("APPLY_ROWS", "100000"))))):
@@ -519,12 +525,21 @@ def cmd_report(out, bench):
                        ("gt-put_item", "gt.put_item, replica in region-b"),
                        ("gt-sql", "plain SQL upsert on the replica table, replica in region-b")):
         tps = R["write/%s/tps" % key]
+        cpu = R["write/%s/cpu_us" % key]
         rows.append((label, fmt(tps), " / ".join(fmt(t) for t in round_tps(key)),
                      fmt(R["write/%s/latency_ms" % key], "ms"),
                      fmt(ratio(tps, plain)), fmt(ratio(tps, bi)),
-                     fmt(R["write/%s/drain_s" % key])))
+                     fmt(R["write/%s/drain_s" % key]),
+                     "–" if cpu is None else "%.0f" % cpu,
+                     fmt(ratio(cpu, R["write/builtin/cpu_us"]))))
     md.append("\n" + table(("writer", "tps (median)", "each round", "latency ms", "÷ plain",
-                            "÷ plain + built-in", "drain s"), rows))
+                            "÷ plain + built-in", "drain s", "server CPU µs/txn",
+                            "CPU ÷ plain + built-in"), rows))
+    md.append("\n*Server CPU µs/txn*: CPU time of every process of the clusters (client "
+              "backends, walsenders, apply workers, WAL writer, …) from pgbench's start until "
+              "region-b had applied everything, per transaction committed; median of the "
+              "rounds. Unlike tps it does not depend on how much CPU the host left this "
+              "guest (steal time); lower is better.")
     if rounds > 1:
         per_round = lambda key: " / ".join(fmt(ratio(a, b)) for a, b in
                                            zip(round_tps(key), round_tps("builtin")))

@@ -20,6 +20,12 @@
 # the differences measured, so each system is measured $WRITE_ROUNDS times,
 # the systems taking turns in an order that rotates every round, and the
 # figures are the medians (each round's figures are kept for the report).
+#
+# What the writes cost the server is measured too, since it does not depend
+# on the CPU the host left the guest (steal time): the CPU time of every
+# process of the clusters (client backends, walsenders, apply workers, WAL
+# writer, ...) from pgbench's start until region-b has applied everything,
+# divided by the transactions pgbench committed (bench/measure.py procmon).
 
 WRITE_SYSTEMS=(plain builtin pglogical gt-put_item gt-sql)
 
@@ -51,6 +57,7 @@ EOF
         write_median "$name" tps tps
         write_median "$name" latency_ms ms
         write_median "$name" drain_s s
+        write_median "$name" cpu_us us
     done
     figure "plain table, no replication" "$(value write/plain/tps)" tps
     figure "plain table + built-in replication" "$(value write/builtin/tps)" tps \
@@ -69,6 +76,7 @@ write_run() {
     [ "$system" = plain ] && n=1
     setup "$system" same "$n" "w-$name"
     measure_begin "write-$name-$round"
+    procmon_start "write-$name-$round"
     out=$(as_pg pgbench -n -M prepared -c 4 -j 2 -T "$WRITE_SECONDS" -f "$WORK/$script.sql" \
         -h "$WORK/sock" -p "$(cluster_port "${REGION_CLUSTER[region-a]}")" region-a 2>&1) ||
         die "pgbench failed: $out"
@@ -83,6 +91,12 @@ write_run() {
             die "$system: region-b did not catch up after the write test"
         record "write/$name/round$round/drain_s" "$drain" s
     fi
+    procmon_stop
+    record "write/$name/round$round/cpu_us" "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(r["cpu_s"] for r in d["roles"].values()) * 1e6 / float(sys.argv[2]))' \
+        "$OUT/procmon/write-$name-$round.json" \
+        "$(awk '/^number of transactions actually processed/ { print $NF }' <<<"$out" | cut -d/ -f1)")" us
     teardown
 }
 
