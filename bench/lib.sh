@@ -295,6 +295,12 @@ topo_label() { [ "$1" = same ] && echo "one cluster" || echo "two clusters"; }
 # value NAME: a figure recorded earlier in this run (empty if none).
 value() { awk -F'\t' -v n="$1" '$1 == n { v = $2 } END { print v }' "$OUT/results.tsv" 2>/dev/null; }
 
+# median: the median of the numbers on stdin, one per line (nothing if none).
+median() {
+    sort -g | awk 'NF { v[++c] = $1 } END {
+        if (c > 0) print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }'
+}
+
 # json_get FILE KEY: one field of a JSON object written by measure.py/lag.py.
 json_get() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 

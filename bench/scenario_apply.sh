@@ -93,9 +93,7 @@ apply_run() {
 # over the rounds.
 apply_big_median() {
     local sys=$1 topo=$2 k="apply/$2/big/$1" r median label
-    median=$(for ((r = 1; r <= APPLY_ROUNDS; r++)); do value "$k/round$r/rows_s"; done |
-        sort -g | awk 'NF { v[++c] = $1 } END {
-            if (c > 0) print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }')
+    median=$(for ((r = 1; r <= APPLY_ROUNDS; r++)); do value "$k/round$r/rows_s"; done | median)
     record "$k/rows_s" "$median" rows/s
     label="one ${APPLY_ROWS}-row txn, $(topo_label "$topo"), $sys"
     [ "$APPLY_ROUNDS" -gt 1 ] && label="$label (median of $APPLY_ROUNDS)"

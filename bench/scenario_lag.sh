@@ -103,9 +103,7 @@ print(sum(r["cpu_s"] for k, r in d["roles"].items() if k != "other") / d["second
 lag_median() {
     local sys=$1 n=$2 mode=$3 rounds=$4 k="lag/$3/$2/$1" p r median pick fig
     for p in p50 p95 p99 max; do
-        median=$(for ((r = 1; r <= rounds; r++)); do value "$k/round$r/${p}_ms"; done |
-            sort -g | awk 'NF { v[++c] = $1 } END {
-                if (c > 0) print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }')
+        median=$(for ((r = 1; r <= rounds; r++)); do value "$k/round$r/${p}_ms"; done | median)
         record "$k/${p}_ms" "$median" ms
     done
     pick=$(for ((r = 1; r <= rounds; r++)); do echo "$r $(value "$k/round$r/p99_ms")"; done |

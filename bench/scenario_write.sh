@@ -103,9 +103,7 @@ print(sum(r["cpu_s"] for r in d["roles"].values()) * 1e6 / float(sys.argv[2]))' 
 # write_median NAME FIGURE UNIT: records the median over the rounds of one
 # figure of NAME as the figure itself (nothing if no round recorded it).
 write_median() {
-    local name=$1 fig=$2 unit=$3 r values median
-    values=$(for ((r = 1; r <= WRITE_ROUNDS; r++)); do value "write/$name/round$r/$fig"; done)
-    median=$(sort -g <<<"$values" | awk 'NF { v[++n] = $1 } END {
-            if (n > 0) print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }')
+    local name=$1 fig=$2 unit=$3 r median
+    median=$(for ((r = 1; r <= WRITE_ROUNDS; r++)); do value "write/$name/round$r/$fig"; done | median)
     [ -z "$median" ] || record "write/$name/$fig" "$median" "$unit"
 }
