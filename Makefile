@@ -10,10 +10,10 @@ PG_CPPFLAGS = -I$(libpq_srcdir) -Isrc
 SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
 
-REGRESS = init items validation tables conflicts hijack
+REGRESS = init items item_write validation tables conflicts hijack
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
-ISOLATION = lww_commit_order
+ISOLATION = lww_commit_order item_write_snapshot
 ISOLATION_OPTS = --inputdir=$(srcdir)/test \
 	--temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_iso

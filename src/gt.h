@@ -29,6 +29,9 @@
 /* Name of the LWW trigger on every replica table (gt_conflict.c). */
 #define GT_LWW_TRIGGER_NAME		"gt_lww"
 
+/* Name of the trigger that refuses TRUNCATE of a replica table. */
+#define GT_TRUNCATE_TRIGGER_NAME	"gt_no_truncate"
+
 /* Prefix of the logical messages that carry a region's watermark. */
 #define GT_WATERMARK_PREFIX		"gt.watermark"
 

@@ -15,10 +15,12 @@
  *		keeps, per global table, its key schema and three prepared
  *		statements (upsert, read, read for update) built once by
  *		gt._item_sql().  A write validates the whole request and item first,
- *		so bad input changes nothing, then runs one upsert; the LWW trigger
- *		stamps the version.  A delete writes a tombstone holding only the key,
- *		even if the item is not here: it may be in flight from another region,
- *		and the later delete must win there too.
+ *		so bad input changes nothing, then writes the row through the
+ *		executor directly (gt_item_write.c), or, when the table or the
+ *		session could make that differ from the statement, runs the upsert,
+ *		whose version the LWW trigger stamps.  A delete writes a tombstone
+ *		holding only the key, even if the item is not here: it may be in
+ *		flight from another region, and the later delete must win there too.
  *
  *	  Caching
  *		Any relcache invalidation marks every entry stale (the catalog tables
@@ -41,6 +43,7 @@
 
 #include "gt.h"
 #include "gt_item.h"
+#include "gt_item_write.h"
 #include "gt_request.h"
 
 #define TABLE_NAME_SIZE 256
@@ -49,6 +52,7 @@ typedef struct ItemTable
 {
 	char		name[TABLE_NAME_SIZE];	/* hash key */
 	bool		valid;
+	Oid			relid;			/* the replica table */
 	GtKeySchema keys;			/* strings in ItemApiContext */
 	SPIPlanPtr	upsert;			/* $1 item, $2 deleting */
 	SPIPlanPtr	fetch;			/* $1 key */
@@ -163,6 +167,7 @@ lookup_table(const char *name)
 	Oid			item_types[2] = {JSONBOID, BOOLOID};
 	Oid			key_types[1] = {JSONBOID};
 	char	   *type;
+	bool		isnull;
 
 	gt_request_check_table_name(name);
 	init_item_tables();
@@ -174,7 +179,8 @@ lookup_table(const char *name)
 
 	args[0] = CStringGetTextDatum(name);
 	if (SPI_execute_with_args("SELECT g.hash_key, g.hash_type, g.range_key, g.range_type, "
-							  "s.upsert_sql, s.fetch_sql, s.fetch_locked_sql "
+							  "s.upsert_sql, s.fetch_sql, s.fetch_locked_sql, "
+							  "g.relid::pg_catalog.oid "
 							  "FROM gt.global_table g, gt._item_sql(g) s "
 							  "WHERE g.table_name OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
@@ -211,6 +217,7 @@ lookup_table(const char *name)
 	entry->upsert = prepare_kept(SPI_getvalue(tup, desc, 5), 2, item_types);
 	entry->fetch = prepare_kept(SPI_getvalue(tup, desc, 6), 1, key_types);
 	entry->fetch_locked = prepare_kept(SPI_getvalue(tup, desc, 7), 1, key_types);
+	entry->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
 	entry->valid = true;
 	return entry;
 }
@@ -297,10 +304,13 @@ write_version(ItemTable *table, Jsonb *payload, bool deleting, bool all_old)
 
 	if (all_old)
 		old = fetch_item(table->fetch_locked, payload, false);
-	values[0] = JsonbPGetDatum(payload);
-	values[1] = BoolGetDatum(deleting);
-	if (SPI_execute_plan(table->upsert, values, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not write an item");
+	if (all_old || !gt_item_write(table->relid, &table->keys, payload, deleting))
+	{
+		values[0] = JsonbPGetDatum(payload);
+		values[1] = BoolGetDatum(deleting);
+		if (SPI_execute_plan(table->upsert, values, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not write an item");
+	}
 	SPI_finish();
 	return wrap_result("Attributes", old);
 }

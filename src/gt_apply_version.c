@@ -68,8 +68,6 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
-#include "nodes/makefuncs.h"
-#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -81,6 +79,8 @@
 #include "gt.h"
 #include "gt_apply_version.h"
 #include "gt_conflict.h"
+#include "gt_exec_row.h"
+#include "gt_item.h"
 #include "gt_jsonb_check.h"
 
 #define TABLE_NAME_SIZE 256
@@ -333,44 +333,6 @@ lookup_table(const char *table_name, const char *source)
 }
 
 /*
- * key_datum returns the column value of key attribute attname of item: text
- * for S, numeric for N, bytea for B.  ERRORs if the item lacks it.
- */
-static Datum
-key_datum(Jsonb *item, const char *attname, char type)
-{
-	JsonbValue *attr;
-	JsonbValue *val;
-	char		typekey[2] = {type, '\0'};
-	text	   *str;
-
-	attr = getKeyJsonValueFromContainer(&item->root, attname, strlen(attname),
-										NULL);
-	val = (attr && attr->type == jbvBinary) ?
-		getKeyJsonValueFromContainer(attr->val.binary.data, typekey, 1, NULL) :
-		NULL;
-	if (val == NULL || val->type != jbvString)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("replicated item has no key attribute \"%s\" of type %s",
-						attname, typekey)));
-	str = cstring_to_text_with_len(val->val.string.val, val->val.string.len);
-	switch (type)
-	{
-		case 'S':
-			return PointerGetDatum(str);
-		case 'N':
-			return DirectFunctionCall3(numeric_in,
-									   CStringGetDatum(text_to_cstring(str)),
-									   ObjectIdGetDatum(InvalidOid),
-									   Int32GetDatum(-1));
-		default:
-			return DirectFunctionCall2(binary_decode, PointerGetDatum(str),
-									   PointerGetDatum(cstring_to_text("base64")));
-	}
-}
-
-/*
  * store_version fills slot with the row of a version: key columns computed
  * from the item, the item and the metadata; other columns NULL.
  */
@@ -378,28 +340,18 @@ static void
 store_version(TupleTableSlot *slot, ApplyTable *table, const GtVersionMsg *msg,
 			  Jsonb *item)
 {
-	int			natts = slot->tts_tupleDescriptor->natts;
-
-	ExecClearTuple(slot);
-	for (int i = 0; i < natts; i++)
-	{
-		slot->tts_values[i] = (Datum) 0;
-		slot->tts_isnull[i] = true;
-	}
-#define SET_COLUMN(att, value) \
-	do { \
-		slot->tts_values[(att) - 1] = (value); \
-		slot->tts_isnull[(att) - 1] = false; \
-	} while (0)
-	SET_COLUMN(table->hash_att, key_datum(item, table->hash_name, table->hash_type));
+	gt_exec_row_clear(slot);
+	gt_exec_row_set(slot, table->hash_att,
+					gt_item_key_datum(item, table->hash_name, table->hash_type));
 	if (table->range_att != InvalidAttrNumber)
-		SET_COLUMN(table->range_att,
-				   key_datum(item, table->range_name, table->range_type));
-	SET_COLUMN(table->item_att, JsonbPGetDatum(item));
-	SET_COLUMN(table->time_att, Int64GetDatum(msg->update_time));
-	SET_COLUMN(table->region_att, CStringGetTextDatum(msg->update_region));
-	SET_COLUMN(table->deleting_att, BoolGetDatum(msg->deleting));
-#undef SET_COLUMN
+		gt_exec_row_set(slot, table->range_att,
+						gt_item_key_datum(item, table->range_name,
+										  table->range_type));
+	gt_exec_row_set(slot, table->item_att, JsonbPGetDatum(item));
+	gt_exec_row_set(slot, table->time_att, Int64GetDatum(msg->update_time));
+	gt_exec_row_set(slot, table->region_att,
+					CStringGetTextDatum(msg->update_region));
+	gt_exec_row_set(slot, table->deleting_att, BoolGetDatum(msg->deleting));
 	ExecStoreVirtualTuple(slot);
 }
 
@@ -437,40 +389,7 @@ can_insert_speculatively(ResultRelInfo *relinfo)
 		rel->rd_rel->relispartition ||
 		(constr != NULL && constr->has_generated_stored))
 		return false;
-	for (int i = 0; i < relinfo->ri_NumIndices; i++)
-	{
-		if (relinfo->ri_IndexRelationInfo[i]->ii_ExclusionOps != NULL ||
-			!relinfo->ri_IndexRelationDescs[i]->rd_index->indimmediate)
-			return false;
-	}
-	return true;
-}
-
-/*
- * insert_if_new inserts the version in slot as a new row, unless its key is
- * taken or being inserted, in one pass over the indexes (see NOTES).
- * Returns false, having left nothing visible, if the key is taken.
- */
-static bool
-insert_if_new(ResultRelInfo *relinfo, EState *estate, TupleTableSlot *slot)
-{
-	Relation	rel = relinfo->ri_RelationDesc;
-	TransactionId xid = GetCurrentTransactionId();
-	uint32		token;
-	bool		conflict = false;
-	List	   *recheck;
-
-	if (RelationGetDescr(rel)->constr != NULL)
-		ExecConstraints(relinfo, slot, estate);
-	token = SpeculativeInsertionLockAcquire(xid);
-	table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL,
-								   token);
-	recheck = ExecInsertIndexTuples(relinfo, slot, estate, false, true,
-									&conflict, NIL);
-	table_tuple_complete_speculative(rel, slot, token, !conflict);
-	SpeculativeInsertionLockRelease(xid);
-	list_free(recheck);
-	return !conflict;
+	return gt_exec_row_plain_indexes(relinfo);
 }
 
 /*
@@ -483,7 +402,6 @@ open_target(ApplyTable *table)
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	ApplyTarget *target = palloc0(sizeof(ApplyTarget));
 	Relation	rel;
-	RangeTblEntry *rte;
 	EState	   *estate;
 
 	rel = table_open(table->relid, RowExclusiveLock);
@@ -495,20 +413,9 @@ open_target(ApplyTable *table)
 				 errmsg("replica table \"%s\" has no primary key",
 						RelationGetRelationName(rel))));
 
-	/* An executor state for single rows, as core's apply worker builds it. */
-	estate = CreateExecutorState();
+	estate = gt_exec_row_state(rel, AccessShareLock, table->trigdesc,
+							   &target->relinfo);
 	target->estate = estate;
-	rte = makeNode(RangeTblEntry);
-	rte->rtekind = RTE_RELATION;
-	rte->relid = RelationGetRelid(rel);
-	rte->relkind = rel->rd_rel->relkind;
-	rte->rellockmode = AccessShareLock;
-	ExecInitRangeTable(estate, list_make1(rte));
-	target->relinfo = makeNode(ResultRelInfo);
-	InitResultRelInfo(target->relinfo, rel, 1, NULL, 0);
-	target->relinfo->ri_TrigDesc = table->trigdesc;
-	estate->es_opened_result_relations =
-		lappend(estate->es_opened_result_relations, target->relinfo);
 
 	/*
 	 * The executor looks trigger functions up on first use, in the memory
@@ -529,7 +436,6 @@ open_target(ApplyTable *table)
 												&TTSOpsVirtual);
 	target->localslot = table_slot_create(rel, &estate->es_tupleTable);
 	EvalPlanQualInit(&target->epqstate, estate, NULL, NIL, -1);
-	ExecOpenIndices(target->relinfo, false);
 	target->speculative = can_insert_speculatively(target->relinfo);
 
 	table->target = target;
@@ -593,7 +499,8 @@ gt_apply_version(const GtVersionMsg *msg, const char *source)
 	store_version(target->remoteslot, table, msg, item);
 
 	if (msg->inserted && target->speculative &&
-		insert_if_new(target->relinfo, estate, target->remoteslot))
+		gt_exec_row_insert_if_new(target->relinfo, estate, target->remoteslot,
+								  target->pkoid))
 		;						/* a new key: done */
 	else if (RelationFindReplTupleByIndex(target->rel, target->pkoid,
 										  LockTupleExclusive,

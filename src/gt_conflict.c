@@ -25,10 +25,12 @@
  *		other write is local.  Local writes are stamped here, under the row
  *		lock that a BEFORE UPDATE trigger runs with, at no less than the
  *		stored time plus one tick: the transaction that commits last on a row
- *		always carries the later time.  Users therefore cannot forge the
- *		metadata, through the API or through plain SQL.  Replicated writes
- *		keep their metadata and are applied only if they are newer than the
- *		stored version; older ones are skipped by returning NULL.
+ *		always carries the later time.  (The item API's direct write path,
+ *		gt_item_write.c, stamps the same way under the same lock, without
+ *		the trigger.)  Users therefore cannot forge the metadata, through
+ *		the API or through plain SQL.  Replicated writes keep their metadata
+ *		and are applied only if they are newer than the stored version;
+ *		older ones are skipped by returning NULL.
  *
  *	  Deletes
  *		A delete is a tombstone: an update that sets the deleting flag and
@@ -123,6 +125,18 @@ gt_hlc_observe(int64 remote_time)
 										   (uint64) remote_time))
 			break;
 	}
+}
+
+/*
+ * gt_local_write_time returns the update time of a local write replacing a
+ * version stamped floor - 1 (floor 0 for a new row): the stamp of the LWW
+ * trigger and of the item API's direct write path.
+ */
+int64
+gt_local_write_time(int64 floor)
+{
+	gt_tombstone_note_stamp();
+	return gt_hlc_next(floor);
 }
 
 /*
@@ -235,9 +249,8 @@ stamp_local(Relation rel, HeapTuple newtuple, const MetaColumns *cols,
 	Datum		item;
 	const char *region = gt_local_region();
 
-	gt_tombstone_note_stamp();
 	colnos[0] = cols->time;
-	values[0] = Int64GetDatum(gt_hlc_next(floor));
+	values[0] = Int64GetDatum(gt_local_write_time(floor));
 	colnos[1] = cols->region;
 	values[1] = CStringGetTextDatum(region);
 

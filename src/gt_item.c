@@ -1281,3 +1281,42 @@ gt_validate_key(PG_FUNCTION_ARGS)
 
 	PG_RETURN_VOID();
 }
+
+/*
+ * gt_item_key_datum returns the column value of key attribute attname of
+ * item: text for S, numeric for N, bytea for B, as the key columns of a
+ * replica table hold them.  ERRORs if the item lacks it.
+ */
+Datum
+gt_item_key_datum(Jsonb *item, const char *attname, char type)
+{
+	JsonbValue *attr;
+	JsonbValue *val;
+	char		typekey[2] = {type, '\0'};
+	text	   *str;
+
+	attr = getKeyJsonValueFromContainer(&item->root, attname, strlen(attname),
+										NULL);
+	val = (attr && attr->type == jbvBinary) ?
+		getKeyJsonValueFromContainer(attr->val.binary.data, typekey, 1, NULL) :
+		NULL;
+	if (val == NULL || val->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("item has no key attribute \"%s\" of type %s",
+						attname, typekey)));
+	str = cstring_to_text_with_len(val->val.string.val, val->val.string.len);
+	switch (type)
+	{
+		case 'S':
+			return PointerGetDatum(str);
+		case 'N':
+			return DirectFunctionCall3(numeric_in,
+									   CStringGetDatum(text_to_cstring(str)),
+									   ObjectIdGetDatum(InvalidOid),
+									   Int32GetDatum(-1));
+		default:
+			return DirectFunctionCall2(binary_decode, PointerGetDatum(str),
+									   PointerGetDatum(cstring_to_text("base64")));
+	}
+}

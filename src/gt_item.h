@@ -34,6 +34,12 @@ typedef struct GtKeySchema
 /* ERRORs unless item is a valid DynamoDB item for key schema ks. */
 extern void gt_item_validate_item(Jsonb *item, const GtKeySchema *ks);
 
+/*
+ * The value of key attribute attname (of type 'S', 'N' or 'B') of item as
+ * its key column holds it; ERRORs if item lacks it.
+ */
+extern Datum gt_item_key_datum(Jsonb *item, const char *attname, char type);
+
 /* ERRORs unless key holds exactly the key attributes of ks, correctly typed. */
 extern void gt_item_validate_key(Jsonb *key, const GtKeySchema *ks);
 
