@@ -212,19 +212,22 @@ def summary_rows(R, out):
                                           else "%s %s %s" % (op, bound, unit))
         rows.append((figure, ours, bname, base, r, tstr, met, unit))
 
-    W = lambda k: R["write/%s/tps" % k]
-    for k, label in (("gt-put_item", "write tps, gt.put_item"),
-                     ("gt-sql", "write tps, plain SQL on the replica table")):
-        add(label, W(k), "plain + built-in", W("builtin"), "tps", "ratio", ">=",
-            0.9 if k == "gt-put_item" else 1.0)
-        add(label, W(k), "plain + pglogical", W("pglogical"), "tps")
-        add(label, W(k), "plain, no replication", W("plain"), "tps")
-    C = lambda k: R["write/%s/cpu_us" % k]
-    for k, label in (("gt-put_item", "write, server CPU µs/txn, gt.put_item (lower is better)"),
-                     ("gt-sql", "write, server CPU µs/txn, plain SQL on the replica (lower is better)")):
-        if C(k) is not None:
-            add(label, C(k), "plain + built-in", C("builtin"), "µs")
-            add(label, C(k), "plain + pglogical", C("pglogical"), "µs")
+    for topo, tl in (("same", "one cluster"), ("multi", "two clusters")):
+        W = lambda k: R["write/%s/%s/tps" % (topo, k)]
+        for k, label in (("gt-put_item", "write tps, gt.put_item, %s" % tl),
+                         ("gt-sql", "write tps, plain SQL on the replica table, %s" % tl)):
+            add(label, W(k), "plain + built-in", W("builtin"), "tps", "ratio", ">=",
+                0.9 if k == "gt-put_item" else 1.0)
+            add(label, W(k), "plain + pglogical", W("pglogical"), "tps")
+            add(label, W(k), "plain, no replication", R["write/same/plain/tps"], "tps")
+        C = lambda k: R["write/%s/%s/cpu_us" % (topo, k)]
+        for k, label in (("gt-put_item", "write, server CPU µs/txn, gt.put_item, %s "
+                          "(lower is better)" % tl),
+                         ("gt-sql", "write, server CPU µs/txn, plain SQL on the replica, %s "
+                          "(lower is better)" % tl)):
+            if C(k) is not None:
+                add(label, C(k), "plain + built-in", C("builtin"), "µs")
+                add(label, C(k), "plain + pglogical", C("pglogical"), "µs")
     for topo, tl in (("same", "one cluster"), ("multi", "two clusters")):
         for shape, sl in (("single", "single-row txns"), ("big", "one %s-row txn" % "{:,}".format(
                 int(os.environ.get("APPLY_ROWS", "100000"))))):
@@ -515,37 +518,51 @@ def cmd_report(out, bench):
               "round; tps, latency and drain are the medians of the rounds. Drain: how "
               "long region-b needed after pgbench stopped to apply what was still "
               "queued." % (os.environ.get("WRITE_SECONDS", "20"), rounds))
-    plain = R["write/plain/tps"]
-    bi = R["write/builtin/tps"]
+    plain = R["write/same/plain/tps"]
     rows = []
     round_tps = lambda key: [R["write/%s/round%d/tps" % (key, r)] for r in range(1, rounds + 1)]
-    for key, label in (("plain", "plain table, no replication"),
-                       ("builtin", "plain table, built-in replication to region-b"),
-                       ("pglogical", "plain table, pglogical with region-b (both ways)"),
-                       ("gt-put_item", "gt.put_item, replica in region-b"),
-                       ("gt-sql", "plain SQL upsert on the replica table, replica in region-b")):
-        tps = R["write/%s/tps" % key]
-        cpu = R["write/%s/cpu_us" % key]
-        rows.append((label, fmt(tps), " / ".join(fmt(t) for t in round_tps(key)),
-                     fmt(R["write/%s/latency_ms" % key], "ms"),
-                     fmt(ratio(tps, plain)), fmt(ratio(tps, bi)),
-                     fmt(R["write/%s/drain_s" % key]),
-                     "–" if cpu is None else "%.0f" % cpu,
-                     fmt(ratio(cpu, R["write/builtin/cpu_us"]))))
-    md.append("\n" + table(("writer", "tps (median)", "each round", "latency ms", "÷ plain",
-                            "÷ plain + built-in", "drain s", "server CPU µs/txn",
+    for topo, tl in (("same", "one cluster"), ("multi", "two clusters")):
+        bi = R["write/%s/builtin/tps" % topo]
+        for name, label in (("plain", "plain table, no replication"),
+                            ("builtin", "plain table, built-in replication to region-b"),
+                            ("pglogical", "plain table, pglogical with region-b (both ways)"),
+                            ("gt-put_item", "gt.put_item, replica in region-b"),
+                            ("gt-sql", "plain SQL upsert on the replica table, replica in "
+                             "region-b")):
+            key = "%s/%s" % (topo, name)
+            tps = R["write/%s/tps" % key]
+            if tps is None:
+                continue
+            cpu = R["write/%s/cpu_us" % key]
+            rows.append((label, tl if name != "plain" else "one database", fmt(tps),
+                         " / ".join(fmt(t) for t in round_tps(key)),
+                         fmt(R["write/%s/latency_ms" % key], "ms"),
+                         fmt(ratio(tps, plain)), fmt(ratio(tps, bi)),
+                         fmt(R["write/%s/drain_s" % key]),
+                         "–" if cpu is None else "%.0f" % cpu,
+                         fmt(ratio(cpu, R["write/%s/builtin/cpu_us" % topo]))))
+    md.append("\n" + table(("writer", "topology", "tps (median)", "each round", "latency ms",
+                            "÷ plain", "÷ plain + built-in", "drain s", "server CPU µs/txn",
                             "CPU ÷ plain + built-in"), rows))
+    md.append("\n*Topology*: region-a and region-b as two databases of one cluster, or one "
+              "cluster each (on this same machine). In one cluster, the walsender of a two-way "
+              "system's reverse direction (region-b → region-a) reads and discards every WAL "
+              "record region-a's writers produce and wakes at each of their WAL flushes; a "
+              "one-way system (built-in) has no reverse direction, and with a cluster per "
+              "region the reverse walsender only reads region-b's own WAL.")
     md.append("\n*Server CPU µs/txn*: CPU time of every process of the clusters (client "
               "backends, walsenders, apply workers, WAL writer, …) from pgbench's start until "
               "region-b had applied everything, per transaction committed; median of the "
               "rounds. Unlike tps it does not depend on how much CPU the host left this "
               "guest (steal time); lower is better.")
     if rounds > 1:
-        per_round = lambda key: " / ".join(fmt(ratio(a, b)) for a, b in
-                                           zip(round_tps(key), round_tps("builtin")))
-        md.append("\nRatio to plain + built-in within each round (the two measured "
-                  "minutes apart): gt.put_item %s; plain SQL on the replica table %s."
-                  % (per_round("gt-put_item"), per_round("gt-sql")))
+        for topo, tl in (("same", "one cluster"), ("multi", "two clusters")):
+            per_round = lambda key: " / ".join(
+                fmt(ratio(a, b)) for a, b in
+                zip(round_tps("%s/%s" % (topo, key)), round_tps("%s/builtin" % topo)))
+            md.append("\nRatio to plain + built-in within each round (the two measured "
+                      "minutes apart), %s: gt.put_item %s; plain SQL on the replica table %s."
+                      % (tl, per_round("gt-put_item"), per_round("gt-sql")))
 
     md.append("\n## 2. Apply throughput\n")
     md.append("region-a → region-b. *Single-row*: %s transactions committed by pgbench "
