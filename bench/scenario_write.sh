@@ -26,7 +26,9 @@
 # the differences measured, so each system is measured $WRITE_ROUNDS times,
 # the systems (of both topologies) taking turns in an order that rotates every
 # round, and the figures are the medians (each round's figures are kept for
-# the report).  Figures are recorded as write/TOPOLOGY/SYSTEM/....
+# the report).  A measurement that lost more than $WRITE_MAX_STEAL cores to
+# other guests of the host (steal time) is redone (see write_run).  Figures
+# are recorded as write/TOPOLOGY/SYSTEM/....
 #
 # What the writes cost the server is measured too, since it does not depend
 # on the CPU the host left the guest (steal time): the CPU time of every
@@ -63,6 +65,7 @@ EOF
     done
     for run in "${WRITE_RUNS[@]}"; do
         IFS=: read -r topo name <<<"$run"
+        write_median "$topo/$name" steal_cores cores
         write_median "$topo/$name" tps tps
         write_median "$topo/$name" latency_ms ms
         write_median "$topo/$name" drain_s s
@@ -84,34 +87,65 @@ EOF
     done
 }
 
-# write_run TOPOLOGY NAME SYSTEM SCRIPT ROUND
+# write_run TOPOLOGY NAME SYSTEM SCRIPT ROUND: one system's measurement of a
+# round.  A measurement during which the hypervisor gave other guests more
+# than $WRITE_MAX_STEAL cores on average (steal time) is repeated on fresh
+# clusters, up to $WRITE_ATTEMPTS attempts, and the attempt with the least
+# steal is kept: every system gets the same rule, and every attempt is listed
+# in the report's table of load per measurement (LABEL-tryN).
 write_run() {
-    local topo=$1 name=$2 system=$3 script=$4 round=$5 n=2 out tps drain
+    local topo=$1 name=$2 system=$3 script=$4 round=$5 try made best=
     local label="write-$topo-$name-$round" key="write/$topo/$name/round$round"
+    local -A kept=()
+    for ((try = 1; try <= WRITE_ATTEMPTS; try++)); do
+        write_attempt "$topo" "$name" "$system" "$script" "$label-try$try"
+        made=$try
+        if [ -z "$best" ] || awk -v a="$A_STEAL" -v b="${kept[steal]}" 'BEGIN { exit !(a < b) }'; then
+            best=$try
+            kept=([tps]=$A_TPS [latency_ms]=$A_LAT [drain_s]=$A_DRAIN [cpu_us]=$A_CPU [steal]=$A_STEAL)
+        fi
+        log "  write path, round $round, $name, $(topo_label "$topo"), attempt $try: $A_TPS tps, steal $A_STEAL cores"
+        awk -v a="$A_STEAL" -v m="$WRITE_MAX_STEAL" 'BEGIN { exit !(a <= m) }' && break
+    done
+    cp "$OUT/procmon/$label-try$best.json" "$OUT/procmon/$label.json"
+    record "$key/tps" "${kept[tps]}" tps
+    record "$key/latency_ms" "${kept[latency_ms]}" ms
+    [ -z "${kept[drain_s]}" ] || record "$key/drain_s" "${kept[drain_s]}" s
+    record "$key/cpu_us" "${kept[cpu_us]}" us
+    record "$key/steal_cores" "${kept[steal]}" cores
+    record "$key/attempts" "$made" n
+}
+
+# write_attempt TOPOLOGY NAME SYSTEM SCRIPT LABEL: sets up fresh clusters,
+# runs pgbench, waits for region-b, tears down; leaves the figures in A_TPS,
+# A_LAT, A_DRAIN, A_CPU and the mean steal time during pgbench in A_STEAL.
+write_attempt() {
+    local topo=$1 name=$2 system=$3 script=$4 label=$5 n=2 out steal0 t0
     [ "$system" = plain ] && n=1
     setup "$system" "$topo" "$n" "w-$topo-$name"
     measure_begin "$label"
     procmon_start "$label"
+    steal0=$(awk 'NR == 1 { print $9 }' /proc/stat) t0=$(date +%s.%N)
     out=$(as_pg pgbench -n -M prepared -c 4 -j 2 -T "$WRITE_SECONDS" -f "$WORK/$script.sql" \
         -h "$WORK/sock" -p "$(cluster_port "${REGION_CLUSTER[region-a]}")" region-a 2>&1) ||
         die "pgbench failed: $out"
+    A_STEAL=$(awk -v s0="$steal0" -v t0="$t0" -v t1="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
+        'NR == 1 { printf "%.2f", ($9 - s0) / hz / (t1 - t0) }' /proc/stat)
     measure_end "$label"
-    tps=$(awk '/^tps = / { print $3 }' <<<"$out")
-    record "$key/tps" "$tps" tps
-    record "$key/latency_ms" "$(awk '/^latency average/ { print $4 }' <<<"$out")" ms
-    log "  write path, round $round, $name, $(topo_label "$topo"): $tps tps"
+    A_TPS=$(awk '/^tps = / { print $3 }' <<<"$out")
+    A_LAT=$(awk '/^latency average/ { print $4 }' <<<"$out")
+    A_DRAIN=
     if [ "$n" -eq 2 ]; then
         sql region-a "INSERT INTO bench (pk, item) VALUES ('marker/write', '{\"pk\":{\"S\":\"marker/write\"}}')"
-        drain=$(as_pg python3 "$BENCH/measure.py" wait-key "$(spec region-b)" marker/write 600) ||
+        A_DRAIN=$(as_pg python3 "$BENCH/measure.py" wait-key "$(spec region-b)" marker/write 600) ||
             die "$system: region-b did not catch up after the write test"
-        record "$key/drain_s" "$drain" s
     fi
     procmon_stop
-    record "$key/cpu_us" "$(python3 -c 'import json, sys
+    A_CPU=$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(sum(r["cpu_s"] for r in d["roles"].values()) * 1e6 / float(sys.argv[2]))' \
         "$OUT/procmon/$label.json" \
-        "$(awk '/^number of transactions actually processed/ { print $NF }' <<<"$out" | cut -d/ -f1)")" us
+        "$(awk '/^number of transactions actually processed/ { print $NF }' <<<"$out" | cut -d/ -f1)")
     teardown
 }
 
