@@ -166,21 +166,18 @@ plain_replica(Relation rel, const GtKeySchema *keys, ReplicaColumns *cols)
 }
 
 /*
- * store_row fills slot with a new row: the key columns from payload, the
+ * store_row fills slot with a new row: the key column values (computed once
+ * per call by the caller: the lookup and the insertion use the same), the
  * payload as item, and the stamp.
  */
 static void
-store_row(TupleTableSlot *slot, const ReplicaColumns *cols,
-		  const GtKeySchema *keys, Jsonb *payload, bool deleting,
-		  int64 update_time)
+store_row(TupleTableSlot *slot, const ReplicaColumns *cols, Datum hash,
+		  Datum range, Jsonb *payload, bool deleting, int64 update_time)
 {
 	gt_exec_row_clear(slot);
-	gt_exec_row_set(slot, cols->hash,
-					gt_item_key_datum(payload, keys->hash_name, keys->hash_type));
+	gt_exec_row_set(slot, cols->hash, hash);
 	if (cols->range)
-		gt_exec_row_set(slot, cols->range,
-						gt_item_key_datum(payload, keys->range_name,
-										  keys->range_type));
+		gt_exec_row_set(slot, cols->range, range);
 	gt_exec_row_set(slot, cols->item, JsonbPGetDatum(payload));
 	gt_exec_row_set(slot, cols->time, Int64GetDatum(update_time));
 	gt_exec_row_set(slot, cols->region, CStringGetTextDatum(gt_local_region()));
@@ -232,6 +229,8 @@ gt_item_write(Oid relid, const GtKeySchema *keys, Jsonb *payload,
 	TupleTableSlot *newslot;
 	TupleTableSlot *oldslot;
 	EPQState	epqstate;
+	Datum		hash;
+	Datum		range = (Datum) 0;
 
 	if (!session_allows(relid))
 		return false;
@@ -267,7 +266,10 @@ gt_item_write(Oid relid, const GtKeySchema *keys, Jsonb *payload,
 	 * that is then killed.  If the key appears after the look-up, the
 	 * insertion finds it, and the next round updates it.
 	 */
-	store_row(newslot, &cols, keys, payload, deleting, 0);
+	hash = gt_item_key_datum(payload, keys->hash_name, keys->hash_type);
+	if (cols.range)
+		range = gt_item_key_datum(payload, keys->range_name, keys->range_type);
+	store_row(newslot, &cols, hash, range, payload, deleting, 0);
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -284,7 +286,7 @@ gt_item_write(Oid relid, const GtKeySchema *keys, Jsonb *payload,
 									 updslot);
 			break;
 		}
-		store_row(newslot, &cols, keys, payload, deleting,
+		store_row(newslot, &cols, hash, range, payload, deleting,
 				  gt_local_write_time(0));
 		if (gt_exec_row_insert_if_new(relinfo, estate, newslot, pkoid))
 			break;
