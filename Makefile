@@ -4,9 +4,9 @@ EXTENSION = pg_global_tables
 EXTVERSION = 0.1.0
 
 MODULE_big = pg_global_tables
-OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/*/*.c))
 DATA = $(wildcard src/sql/pg_global_tables--*.sql)
-PG_CPPFLAGS = -I$(libpq_srcdir) -Isrc
+PG_CPPFLAGS = -I$(libpq_srcdir) -I$(srcdir)/src/include
 SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
 

@@ -65,8 +65,8 @@
 #include "utils/jsonb.h"
 
 #include "gt_fuzz.h"
-#include "gt_item.h"
-#include "gt_jsonb_check.h"
+#include "gt/item.h"
+#include "gt/jsonb_check.h"
 
 /* Longest key attribute name create_table accepts. */
 #define KEY_NAME_MAXLEN		255

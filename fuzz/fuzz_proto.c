@@ -55,9 +55,9 @@
 #include "utils/jsonb.h"
 
 #include "gt_fuzz.h"
-#include "gt_item.h"
-#include "gt_jsonb_check.h"
-#include "gt_proto.h"
+#include "gt/item.h"
+#include "gt/jsonb_check.h"
+#include "gt/proto.h"
 
 /* The state of one decoded message. */
 typedef struct ProtoCase

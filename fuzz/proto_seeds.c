@@ -33,7 +33,7 @@
 #include "utils/jsonb.h"
 
 #include "gt_fuzz.h"
-#include "gt_proto.h"
+#include "gt/proto.h"
 
 static const char *seed_dir;
 

@@ -36,8 +36,8 @@
 #include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
 
-#include "gt.h"
-#include "gt_shmem.h"
+#include "gt/gt.h"
+#include "gt/shmem.h"
 
 GtSharedState *gt_shared = NULL;
 

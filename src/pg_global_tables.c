@@ -16,9 +16,9 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
-#include "gt.h"
-#include "gt_launcher.h"
-#include "gt_shmem.h"
+#include "gt/gt.h"
+#include "gt/launcher.h"
+#include "gt/shmem.h"
 
 PG_MODULE_MAGIC;
 

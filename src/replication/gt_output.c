@@ -1,0 +1,516 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_output.c
+ *		Logical decoding output plugin of pg_global_tables: turns committed
+ *		writes to replica tables into item versions for one peer region.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/replication/gt_output.c
+ *
+ * NOTES
+ *	  What is sent
+ *		Each slot serves one peer region, named by the "peer" option.  A change
+ *		is sent if it is an INSERT or UPDATE of a replica table whose global
+ *		table has a replica in that peer, according to gt.global_table and
+ *		gt.replica as they were when the change was made: both are
+ *		user_catalog_tables, so decoding reads them under its historic
+ *		snapshot.  A replica added later does not receive older changes from
+ *		the stream; it is filled by the initial copy instead.
+ *
+ *		Changes applied by replication carry a replication origin and are
+ *		filtered out, so nothing echoes between regions.  DELETE and TRUNCATE
+ *		are not sent: deletes through the API are tombstone updates, and
+ *		physical deletes only collect tombstones, which each region does on
+ *		its own.
+ *
+ *		A non-transactional logical message with the prefix "gt.watermark"
+ *		(written by gt._publish_watermark()) is sent as a WATERMARK message,
+ *		in its place between transactions; other messages are ignored.
+ *
+ *	  Chunks
+ *		Messages are not written one by one: the messages of a transaction
+ *		collect in a buffer that is written as one CopyData message at the
+ *		commit, or sooner when it reaches CHUNK_SIZE.  Each write costs the
+ *		walsender a send() and a poll for replies, and the link worker a
+ *		receive; a single-row transaction was three of each (BEGIN, VERSION,
+ *		COMMIT) and is now one, and a large transaction goes in chunks of
+ *		hundreds of versions.  Nothing waits for a chunk to fill: the worker
+ *		cannot commit before the COMMIT message anyway.
+ *
+ *	  Caching
+ *		Whether a relation is replicated to the peer is cached per relation
+ *		and the whole cache is dropped on any relcache invalidation; the
+ *		catalog tables carry a trigger that sends one whenever they change,
+ *		and decoding replays it at the right point in the stream.
+ *
+ *	  Memory
+ *		Each change is built in a scratch context that is reset afterwards.
+ *		The chunk buffer lives as long as the decoding context; it holds
+ *		CHUNK_SIZE bytes plus at most one item.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "replication/logical.h"
+#include "replication/origin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "gt/gt.h"
+#include "gt/proto.h"
+
+/* See NOTES: a chunk is written when it holds this many bytes. */
+#define CHUNK_SIZE	(64 * 1024)
+
+typedef struct GtOutputData
+{
+	MemoryContext context;		/* scratch, reset after each change */
+	char	   *peer;			/* region this slot feeds */
+	int			proto_version;
+	StringInfoData chunk;		/* messages not written yet */
+} GtOutputData;
+
+/* Per-transaction state, in txn->output_plugin_private. */
+typedef struct GtTxnData
+{
+	bool		sent_begin;
+} GtTxnData;
+
+typedef struct RelSyncEntry
+{
+	Oid			relid;			/* hash key */
+	bool		valid;			/* false: refill from the catalogs */
+	bool		replicated;		/* send changes of this relation? */
+	char	   *table_name;		/* global table name, in CacheMemoryContext */
+	AttrNumber	item_att;
+	AttrNumber	time_att;
+	AttrNumber	region_att;
+	AttrNumber	deleting_att;
+} RelSyncEntry;
+
+static HTAB *RelSyncCache = NULL;
+
+extern void _PG_output_plugin_init(OutputPluginCallbacks *cb);
+
+/*
+ * invalidate_rel_sync_cache marks every cached entry invalid (relcache
+ * callback).  Entries are refilled on next use, never freed here: the callback
+ * can run while an entry is being filled (opening a catalog accepts
+ * invalidations), as in pgoutput.
+ */
+static void
+invalidate_rel_sync_cache(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RelSyncEntry *entry;
+
+	if (RelSyncCache == NULL)
+		return;
+	hash_seq_init(&status, RelSyncCache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		entry->valid = false;
+}
+
+static void
+init_rel_sync_cache(void)
+{
+	static bool callback_registered = false;
+	HASHCTL		ctl;
+
+	if (RelSyncCache != NULL)
+		return;
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelSyncEntry);
+	ctl.hcxt = CacheMemoryContext;
+	RelSyncCache = hash_create("gt output relation cache", 64, &ctl,
+							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(invalidate_rel_sync_cache, (Datum) 0);
+		callback_registered = true;
+	}
+}
+
+/*
+ * lookup_global_table_name returns the global table name of relation relid
+ * from gt.global_table, or NULL if it is not a replica table here.
+ */
+static char *
+lookup_global_table_name(Oid gt_nsp, Oid relid)
+{
+	Oid			catoid = get_relname_relid("global_table", gt_nsp);
+	Relation	cat;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	name_att;
+	AttrNumber	relid_att;
+	char	   *result = NULL;
+
+	if (!OidIsValid(catoid))
+		return NULL;
+	name_att = get_attnum(catoid, "table_name");
+	relid_att = get_attnum(catoid, "relid");
+	cat = table_open(catoid, AccessShareLock);
+	scan = systable_beginscan(cat, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, relid_att, RelationGetDescr(cat), &isnull);
+
+		if (!isnull && DatumGetObjectId(d) == relid)
+		{
+			d = heap_getattr(tup, name_att, RelationGetDescr(cat), &isnull);
+			result = TextDatumGetCString(d);
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(cat, AccessShareLock);
+	return result;
+}
+
+/*
+ * has_replica_in reports whether gt.replica lists a replica of table_name
+ * in region.
+ */
+static bool
+has_replica_in(Oid gt_nsp, const char *table_name, const char *region)
+{
+	Oid			catoid = get_relname_relid("replica", gt_nsp);
+	Relation	cat;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	name_att;
+	AttrNumber	region_att;
+	bool		found = false;
+
+	if (!OidIsValid(catoid))
+		return false;
+	name_att = get_attnum(catoid, "table_name");
+	region_att = get_attnum(catoid, "region_name");
+	cat = table_open(catoid, AccessShareLock);
+	scan = systable_beginscan(cat, InvalidOid, false, NULL, 0, NULL);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		n1,
+					n2;
+		Datum		t = heap_getattr(tup, name_att, RelationGetDescr(cat), &n1);
+		Datum		r = heap_getattr(tup, region_att, RelationGetDescr(cat), &n2);
+
+		if (!n1 && !n2)
+		{
+			char	   *ts = TextDatumGetCString(t);
+			char	   *rs = TextDatumGetCString(r);
+
+			found = (strcmp(ts, table_name) == 0 && strcmp(rs, region) == 0);
+			pfree(ts);
+			pfree(rs);
+		}
+	}
+	systable_endscan(scan);
+	table_close(cat, AccessShareLock);
+	return found;
+}
+
+/*
+ * get_rel_sync_entry returns the cache entry for relation rel, filling it
+ * from the catalogs (under the historic snapshot) if needed.
+ */
+static RelSyncEntry *
+get_rel_sync_entry(GtOutputData *data, Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	RelSyncEntry *entry;
+	bool		found;
+	Oid			gt_nsp;
+	char	   *name;
+
+	init_rel_sync_cache();
+	entry = hash_search(RelSyncCache, &relid, HASH_ENTER, &found);
+	if (!found)
+		entry->table_name = NULL;
+	else if (entry->valid)
+		return entry;
+
+	/* Mark it valid first: an invalidation while filling it marks it again. */
+	entry->valid = true;
+	entry->replicated = false;
+	if (entry->table_name)
+	{
+		pfree(entry->table_name);
+		entry->table_name = NULL;
+	}
+	gt_nsp = get_namespace_oid("gt", true);
+	if (!OidIsValid(gt_nsp))
+		return entry;
+	name = lookup_global_table_name(gt_nsp, relid);
+	if (name == NULL || !has_replica_in(gt_nsp, name, data->peer))
+		return entry;
+
+	entry->item_att = get_attnum(relid, GT_COL_ITEM);
+	entry->time_att = get_attnum(relid, GT_COL_UPDATE_TIME);
+	entry->region_att = get_attnum(relid, GT_COL_UPDATE_REGION);
+	entry->deleting_att = get_attnum(relid, GT_COL_DELETING);
+	if (entry->item_att == InvalidAttrNumber ||
+		entry->time_att == InvalidAttrNumber ||
+		entry->region_att == InvalidAttrNumber ||
+		entry->deleting_att == InvalidAttrNumber)
+		return entry;
+	entry->table_name = MemoryContextStrdup(CacheMemoryContext, name);
+	entry->replicated = true;
+	return entry;
+}
+
+/* startup callback: parse options and negotiate the protocol version */
+static void
+gt_output_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt,
+				  bool is_init)
+{
+	GtOutputData *data = palloc0(sizeof(GtOutputData));
+	ListCell   *option;
+
+	data->context = AllocSetContextCreate(ctx->context,
+										  "gt output scratch",
+										  ALLOCSET_DEFAULT_SIZES);
+	data->proto_version = GT_PROTO_VERSION_MAX;
+	initStringInfo(&data->chunk);
+	ctx->output_plugin_private = data;
+	opt->output_type = OUTPUT_PLUGIN_BINARY_OUTPUT;
+	opt->receive_rewrites = false;
+
+	foreach(option, ctx->output_plugin_options)
+	{
+		DefElem    *elem = lfirst(option);
+		char	   *val = elem->arg ? strVal(elem->arg) : NULL;
+
+		if (strcmp(elem->defname, "proto_version") == 0)
+		{
+			int32		v;
+
+			if (val == NULL || !parse_int(val, &v, 0, NULL))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("could not parse value \"%s\" for parameter \"%s\"",
+								val ? val : "", elem->defname)));
+			if (v < GT_PROTO_VERSION_MIN || v > GT_PROTO_VERSION_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("protocol version %d is not supported", v),
+						 errdetail("This server supports versions %d to %d.",
+								   GT_PROTO_VERSION_MIN, GT_PROTO_VERSION_MAX)));
+			data->proto_version = v;
+		}
+		else if (strcmp(elem->defname, "peer") == 0)
+		{
+			if (val == NULL || val[0] == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("could not parse value \"%s\" for parameter \"%s\"",
+								val ? val : "", elem->defname)));
+			data->peer = pstrdup(val);
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"%s\" = \"%s\" is unknown",
+							elem->defname, val ? val : "(null)")));
+	}
+
+	/* Creating the slot needs no peer; streaming from it does. */
+	if (!is_init && data->peer == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"peer\" is required")));
+}
+
+/* SHUTDOWN callback */
+static void
+gt_output_shutdown(LogicalDecodingContext *ctx)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+
+	MemoryContextDelete(data->context);
+}
+
+/*
+ * write_chunk writes the messages collected so far as one CopyData message.
+ */
+static void
+write_chunk(LogicalDecodingContext *ctx, bool last_write)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+
+	OutputPluginPrepareWrite(ctx, last_write);
+	appendBinaryStringInfo(ctx->out, data->chunk.data, data->chunk.len);
+	OutputPluginWrite(ctx, last_write);
+	resetStringInfo(&data->chunk);
+}
+
+/* filter out changes that replication applied: they have an origin */
+static bool
+gt_output_filter_by_origin(LogicalDecodingContext *ctx, RepOriginId origin_id)
+{
+	return origin_id != InvalidRepOriginId;
+}
+
+/* BEGIN callback: the BEGIN message is sent with the first change */
+static void
+gt_output_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
+{
+	txn->output_plugin_private =
+		MemoryContextAllocZero(ctx->context, sizeof(GtTxnData));
+}
+
+/* COMMIT callback */
+static void
+gt_output_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
+				 XLogRecPtr commit_lsn)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+	GtTxnData  *txndata = txn->output_plugin_private;
+	GtCommitMsg msg;
+
+	if (txndata == NULL || !txndata->sent_begin)
+	{
+		/* Nothing was sent, but let the walsender report progress. */
+		OutputPluginUpdateProgress(ctx, false);
+		if (txndata)
+			pfree(txndata);
+		txn->output_plugin_private = NULL;
+		return;
+	}
+	msg.commit_lsn = commit_lsn;
+	msg.end_lsn = txn->end_lsn;
+	msg.commit_time = txn->xact_time.commit_time;
+	gt_proto_write_commit(&data->chunk, &msg);
+	write_chunk(ctx, true);
+	pfree(txndata);
+	txn->output_plugin_private = NULL;
+}
+
+/* CHANGE callback */
+static void
+gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
+				 Relation rel, ReorderBufferChange *change)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+	GtTxnData  *txndata = txn->output_plugin_private;
+	RelSyncEntry *entry;
+	MemoryContext old;
+	HeapTuple	tuple;
+	TupleDesc	desc = RelationGetDescr(rel);
+	GtVersionMsg msg;
+	bool		isnull;
+	Datum		d;
+
+	if (change->action != REORDER_BUFFER_CHANGE_INSERT &&
+		change->action != REORDER_BUFFER_CHANGE_UPDATE)
+		return;
+	if (change->data.tp.newtuple == NULL)
+		return;
+
+	entry = get_rel_sync_entry(data, rel);
+	if (!entry->replicated)
+		return;
+
+	old = MemoryContextSwitchTo(data->context);
+	tuple = &change->data.tp.newtuple->tuple;
+
+	msg.table_name = entry->table_name;
+	d = heap_getattr(tuple, entry->item_att, desc, &isnull);
+	if (isnull)
+	{
+		/* Not an item: the receiver stops on it as on any bad change. */
+		static const uint32 empty_object = JB_FOBJECT;
+
+		msg.item = (const char *) &empty_object;
+		msg.item_len = sizeof(empty_object);
+	}
+	else
+	{
+		Jsonb	   *jb = DatumGetJsonbP(d);
+
+		msg.item = VARDATA(jb);
+		msg.item_len = VARSIZE(jb) - VARHDRSZ;
+	}
+	d = heap_getattr(tuple, entry->time_att, desc, &isnull);
+	msg.update_time = isnull ? 0 : DatumGetInt64(d);
+	d = heap_getattr(tuple, entry->region_att, desc, &isnull);
+	msg.update_region = isnull ? "" : TextDatumGetCString(d);
+	d = heap_getattr(tuple, entry->deleting_att, desc, &isnull);
+	msg.deleting = isnull ? false : DatumGetBool(d);
+	msg.inserted = (change->action == REORDER_BUFFER_CHANGE_INSERT);
+
+	if (!txndata->sent_begin)
+	{
+		GtBeginMsg begin;
+
+		begin.final_lsn = txn->final_lsn;
+		begin.commit_time = txn->xact_time.commit_time;
+		begin.xid = txn->xid;
+		gt_proto_write_begin(&data->chunk, &begin);
+		txndata->sent_begin = true;
+	}
+	gt_proto_write_version(&data->chunk, &msg);
+	if (data->chunk.len >= CHUNK_SIZE)
+		write_chunk(ctx, false);
+
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(data->context);
+}
+
+/*
+ * MESSAGE callback: forwards this region's watermarks (see NOTES).  The text
+ * was written by our own SQL function, so a malformed one is a bug.
+ */
+static void
+gt_output_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
+				  XLogRecPtr message_lsn, bool transactional,
+				  const char *prefix, Size message_size, const char *message)
+{
+	GtOutputData *data = ctx->output_plugin_private;
+	char		buf[32];
+	int64		watermark;
+
+	if (transactional || strcmp(prefix, GT_WATERMARK_PREFIX) != 0)
+		return;
+	if (message_size == 0 || message_size >= sizeof(buf))
+		elog(ERROR, "invalid watermark message of %zu bytes", message_size);
+	memcpy(buf, message, message_size);
+	buf[message_size] = '\0';
+	watermark = pg_strtoint64(buf);
+
+	/* Decoding replays whole transactions: none is being sent now. */
+	Assert(data->chunk.len == 0);
+	gt_proto_write_watermark(&data->chunk, watermark);
+	write_chunk(ctx, true);
+}
+
+/*
+ * _PG_output_plugin_init registers the callbacks; the plugin is chosen by
+ * library name, pg_global_tables.
+ */
+void
+_PG_output_plugin_init(OutputPluginCallbacks *cb)
+{
+	cb->startup_cb = gt_output_startup;
+	cb->begin_cb = gt_output_begin;
+	cb->change_cb = gt_output_change;
+	cb->commit_cb = gt_output_commit;
+	cb->message_cb = gt_output_message;
+	cb->filter_by_origin_cb = gt_output_filter_by_origin;
+	cb->shutdown_cb = gt_output_shutdown;
+}

@@ -1,0 +1,127 @@
+/*-------------------------------------------------------------------------
+ *
+ * gt_exec_row.c
+ *		Executor helpers for writing single rows of replica tables, shared
+ *		by the link workers' apply path (gt_apply_version.c) and the item
+ *		API's direct write path (gt_item_write.c).
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/write/gt_exec_row.c
+ *
+ * NOTES
+ *		Both paths write a row the way core's apply worker does: an executor
+ *		state without a plan, one result relation with its indexes open,
+ *		and ExecSimpleRelationUpdate() or an insertion.  A row whose key is
+ *		most likely new is inserted speculatively, as INSERT ... ON CONFLICT
+ *		does: the unique check is made by the index insertion itself, and if
+ *		the key turns out to be taken (or being inserted), the speculative
+ *		row is killed and the caller updates the stored row instead.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "utils/rel.h"
+
+#include "gt/exec_row.h"
+
+/*
+ * gt_exec_row_state returns an executor state for writing rows of rel, which
+ * the caller has opened, with *relinfo its result relation, firing the
+ * triggers in trigdesc (NULL for none), indexes open.  Free it with
+ * ExecCloseIndices() and FreeExecutorState().
+ */
+EState *
+gt_exec_row_state(Relation rel, LOCKMODE rellockmode, TriggerDesc *trigdesc,
+				  ResultRelInfo **relinfo)
+{
+	EState	   *estate = CreateExecutorState();
+	MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+	ResultRelInfo *ri;
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = rellockmode;
+	ExecInitRangeTable(estate, list_make1(rte));
+	ri = makeNode(ResultRelInfo);
+	InitResultRelInfo(ri, rel, 1, NULL, 0);
+	ri->ri_TrigDesc = trigdesc;
+	estate->es_opened_result_relations = list_make1(ri);
+	ExecOpenIndices(ri, false);
+	MemoryContextSwitchTo(old);
+	*relinfo = ri;
+	return estate;
+}
+
+/*
+ * gt_exec_row_plain_indexes reports whether relinfo's open indexes are all
+ * immediate and without exclusion constraints, as a speculative insertion
+ * needs.
+ */
+bool
+gt_exec_row_plain_indexes(ResultRelInfo *relinfo)
+{
+	for (int i = 0; i < relinfo->ri_NumIndices; i++)
+	{
+		if (relinfo->ri_IndexRelationInfo[i]->ii_ExclusionOps != NULL ||
+			!relinfo->ri_IndexRelationDescs[i]->rd_index->indimmediate)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * gt_exec_row_clear empties slot and makes every column NULL, to be filled
+ * with gt_exec_row_set() and stored with ExecStoreVirtualTuple().
+ */
+void
+gt_exec_row_clear(TupleTableSlot *slot)
+{
+	int			natts = slot->tts_tupleDescriptor->natts;
+
+	ExecClearTuple(slot);
+	for (int i = 0; i < natts; i++)
+	{
+		slot->tts_values[i] = (Datum) 0;
+		slot->tts_isnull[i] = true;
+	}
+}
+
+/*
+ * gt_exec_row_insert_if_new inserts the row in slot unless its key in the
+ * unique index arbiter is taken or being inserted (see NOTES); a conflict in
+ * another unique index is an error.  Returns false, having left nothing
+ * visible, if the key is taken.
+ */
+bool
+gt_exec_row_insert_if_new(ResultRelInfo *relinfo, EState *estate,
+						  TupleTableSlot *slot, Oid arbiter)
+{
+	Relation	rel = relinfo->ri_RelationDesc;
+	TransactionId xid = GetCurrentTransactionId();
+	List	   *arbiters = list_make1_oid(arbiter);
+	uint32		token;
+	bool		conflict = false;
+	List	   *recheck;
+
+	if (RelationGetDescr(rel)->constr != NULL)
+		ExecConstraints(relinfo, slot, estate);
+	token = SpeculativeInsertionLockAcquire(xid);
+	table_tuple_insert_speculative(rel, slot, estate->es_output_cid, 0, NULL,
+								   token);
+	recheck = ExecInsertIndexTuples(relinfo, slot, estate, false, true,
+									&conflict, arbiters);
+	table_tuple_complete_speculative(rel, slot, token, !conflict);
+	SpeculativeInsertionLockRelease(xid);
+	list_free(recheck);
+	list_free(arbiters);
+	return !conflict;
+}
