@@ -1,14 +1,25 @@
 # Makefile for pg_global_tables (PGXS)
 
 EXTENSION = pg_global_tables
+# The version lives here only: the control file and the install script are
+# generated from it.
 EXTVERSION = 0.1.0
 
 MODULE_big = pg_global_tables
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/*/*.c))
-DATA = $(wildcard src/sql/pg_global_tables--*.sql)
 PG_CPPFLAGS = -I$(libpq_srcdir) -I$(srcdir)/src/include
 SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+# The install script is the topic files of src/sql/ in this order.
+SQL_TOPICS = catalogs support regions tables items replication privileges
+SQL_SOURCES = $(addprefix $(srcdir)/src/sql/, $(addsuffix .sql, $(SQL_TOPICS)))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# Upgrade scripts, and the install scripts of released versions they start
+# from (src/sql/released/), so that every supported upgrade path installs.
+DATA = $(wildcard $(srcdir)/src/sql/$(EXTENSION)--*--*.sql) \
+	$(wildcard $(srcdir)/src/sql/released/$(EXTENSION)--*.sql)
+EXTRA_CLEAN = $(EXTENSION).control
 
 REGRESS = init items item_write validation tables conflicts hijack
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
@@ -26,6 +37,17 @@ include $(PGXS)
 
 # After the include: Makefile.global resets PROVE_FLAGS.
 PROVE_FLAGS += -I $(srcdir)/test/perl
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES) Makefile
+	{ printf '/* %s, generated from src/sql/{%s}.sql */\n\n' '$@' '$(subst $() ,$(comma),$(SQL_TOPICS))'; \
+	  printf '%s\n' '-- complain if script is sourced in psql, rather than via CREATE EXTENSION' \
+	    '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	  for f in $(SQL_SOURCES); do echo; cat $$f; done; } > $@
+
+$(EXTENSION).control: $(srcdir)/$(EXTENSION).control.in Makefile
+	sed 's/@EXTVERSION@/$(EXTVERSION)/' $< > $@
+
+comma := ,
 
 # pgTAP contract tests run under pg_prove against a temporary instance.
 .PHONY: pgtap

@@ -15,7 +15,6 @@
 
 #define GT_EXTENSION_NAME		"pg_global_tables"
 #define GT_LIBRARY_NAME			"pg_global_tables"
-#define GT_VERSION				"0.1.0"
 
 /* Longest region name: slot names are gt_<local>_<peer> within NAMEDATALEN. */
 #define GT_REGION_NAME_MAXLEN	29

@@ -1,0 +1,60 @@
+-- src/sql/catalogs.sql: the catalog tables: regions, registrations, global tables, replicas.
+-- Part of the install script; the Makefile concatenates the topics.
+
+--
+-- Catalogs
+--
+
+-- This database's region name: one row, set once by gt.init_region().
+CREATE TABLE gt.region (
+    name text PRIMARY KEY,
+    singleton boolean NOT NULL DEFAULT true UNIQUE CHECK (singleton),
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE gt.region IS 'the region name of this database';
+
+-- How this region reaches other regions.  Unregistered regions are the
+-- database of the same name in this cluster.
+CREATE TABLE gt.region_registration (
+    name text PRIMARY KEY,
+    conninfo text NOT NULL
+);
+COMMENT ON TABLE gt.region_registration IS 'libpq connection strings of other regions';
+
+-- Global tables with a replica in this region.  A user catalog table, so
+-- that the output plugin reads it as of each decoded change.
+CREATE TABLE gt.global_table (
+    table_name text PRIMARY KEY,
+    relid regclass NOT NULL,
+    hash_key text NOT NULL,
+    hash_type text NOT NULL CHECK (hash_type IN ('S', 'N', 'B')),
+    range_key text,
+    range_type text CHECK (range_type IN ('S', 'N', 'B')),
+    billing_mode text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+) WITH (user_catalog_table = true);
+COMMENT ON TABLE gt.global_table IS 'global tables with a replica in this region';
+
+-- Every replica of each global table, this region's included.
+CREATE TABLE gt.replica (
+    table_name text NOT NULL REFERENCES gt.global_table ON DELETE CASCADE,
+    region_name text NOT NULL,
+    status text NOT NULL DEFAULT 'ACTIVE'
+        CHECK (status IN ('CREATING', 'ACTIVE')),
+    PRIMARY KEY (table_name, region_name)
+) WITH (user_catalog_table = true);
+COMMENT ON TABLE gt.replica IS 'replicas of each global table, in every region';
+
+SELECT pg_catalog.pg_extension_config_dump('gt.region', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.region_registration', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.global_table', '');
+SELECT pg_catalog.pg_extension_config_dump('gt.replica', '');
+
+CREATE FUNCTION gt._catalog_changed() RETURNS trigger
+    LANGUAGE C AS 'MODULE_PATHNAME', 'gt_catalog_changed';
+COMMENT ON FUNCTION gt._catalog_changed() IS 'invalidates cached replication decisions';
+
+CREATE TRIGGER gt_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON gt.global_table FOR EACH STATEMENT EXECUTE FUNCTION gt._catalog_changed();
+CREATE TRIGGER gt_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON gt.replica FOR EACH STATEMENT EXECUTE FUNCTION gt._catalog_changed();

@@ -1,0 +1,24 @@
+-- src/sql/privileges.sql: privileges: what PUBLIC may call.
+-- Part of the install script; the Makefile concatenates the topics.
+
+--
+-- Privileges: table management is for superusers; anyone may call the item
+-- API, which then needs the privileges of the replica table itself.
+--
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA gt FROM PUBLIC;
+GRANT USAGE ON SCHEMA gt TO PUBLIC;
+GRANT SELECT ON gt.region, gt.global_table, gt.replica TO PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    gt.local_region(), gt.hlc_to_timestamptz(bigint),
+    gt.describe_table(jsonb), gt.describe_table(text), gt.list_tables(jsonb),
+    gt.put_item(jsonb), gt.put_item(text, jsonb),
+    gt.get_item(jsonb), gt.get_item(text, jsonb),
+    gt.delete_item(jsonb), gt.delete_item(text, jsonb),
+    gt._check_table_name(text), gt._error_not_found(text),
+    gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
+    gt._validate_item(jsonb, text, text, text, text),
+    gt._validate_key(jsonb, text, text, text, text), gt._key_expr(text, text, text),
+    gt._key_sql(gt.global_table, text), gt._item_sql(gt.global_table), gt._describe(text, text),
+    gt._lww_trigger(), gt._tombstone(regclass, tid), gt._truncate_guard()
+TO PUBLIC;

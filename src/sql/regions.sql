@@ -1,0 +1,232 @@
+-- src/sql/regions.sql: regions: naming this one, reaching the others, links between them.
+-- Part of the install script; the Makefile concatenates the topics.
+
+--
+-- Regions
+--
+
+CREATE FUNCTION gt._check_region_name(name text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF name IS NULL OR name !~ '^[a-z][a-z0-9-]{0,28}$' THEN
+        RAISE EXCEPTION 'invalid region name "%"', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Region names are 1 to 29 characters of lower-case letters, digits and hyphens, starting with a letter.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_region_name(text) IS 'errors unless name is a valid region name';
+
+CREATE FUNCTION gt.local_region() RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    result text;
+BEGIN
+    SELECT r.name INTO result FROM gt.region r;
+    IF result IS NULL THEN
+        RAISE EXCEPTION 'database "%" has no region name', current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Name it with gt.init_region(''region-name'').';
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION gt.local_region() IS 'the region name of this database';
+
+CREATE FUNCTION gt.init_region(name text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    current text;
+BEGIN
+    PERFORM gt._check_prerequisites();
+    PERFORM gt._check_region_name(name);
+    LOCK TABLE gt.region IN EXCLUSIVE MODE;
+    SELECT r.name INTO current FROM gt.region r;
+    IF current = name THEN
+        RETURN;
+    ELSIF current IS NOT NULL THEN
+        RAISE EXCEPTION 'database "%" is already region "%"', current_database(), current
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A database keeps its region name for life.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM gt.region_registration g
+               WHERE g.name OPERATOR(pg_catalog.=) init_region.name) THEN
+        RAISE EXCEPTION 'region "%" is registered as another region', name
+            USING ERRCODE = 'duplicate_object',
+                  HINT = 'Remove the registration first, or choose another name.';
+    END IF;
+    INSERT INTO gt.region (name) VALUES (init_region.name);
+    PERFORM gt._wake_supervisor();
+END
+$$;
+COMMENT ON FUNCTION gt.init_region(text) IS 'names this database''s region, once';
+
+CREATE FUNCTION gt.register_region(name text, conninfo text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM gt._check_region_name(name);
+    IF conninfo IS NULL OR conninfo OPERATOR(pg_catalog.=) '' THEN
+        RAISE EXCEPTION 'connection string for region "%" must not be empty', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM gt.region r WHERE r.name OPERATOR(pg_catalog.=) register_region.name) THEN
+        RAISE EXCEPTION 'cannot register region "%": it is this database''s region', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO gt.region_registration AS g (name, conninfo)
+        VALUES (register_region.name, register_region.conninfo)
+        ON CONFLICT ON CONSTRAINT region_registration_pkey
+        DO UPDATE SET conninfo = excluded.conninfo;
+    -- A running link worker read the old string: restart it (the launcher
+    -- does) so that a fixed registration takes effect now.
+    PERFORM pg_catalog.pg_terminate_backend(a.pid)
+        FROM pg_catalog.pg_stat_activity a
+        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+          AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND a.application_name OPERATOR(pg_catalog.=)
+              gt._link_name((SELECT r.name FROM gt.region r), register_region.name);
+END
+$$;
+COMMENT ON FUNCTION gt.register_region(text, text) IS 'records how this region reaches another region';
+
+CREATE FUNCTION gt._conninfo_quote(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN '''' OPERATOR(pg_catalog.||)
+        pg_catalog.replace(pg_catalog.replace(value, '\', '\\'), '''', '\''')
+        OPERATOR(pg_catalog.||) '''';
+COMMENT ON FUNCTION gt._conninfo_quote(text) IS 'quotes a value for a libpq connection string';
+
+CREATE FUNCTION gt.region_conninfo(name text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    result text;
+    socket_dir text;
+    dbname text;
+BEGIN
+    SELECT g.conninfo INTO result FROM gt.region_registration g
+        WHERE g.name OPERATOR(pg_catalog.=) region_conninfo.name;
+    IF result IS NOT NULL THEN
+        RETURN result;
+    END IF;
+    -- This region is this database, whatever its name; an unregistered
+    -- region is the database of that name in this cluster.
+    dbname := CASE WHEN EXISTS (SELECT 1 FROM gt.region r WHERE r.name OPERATOR(pg_catalog.=) region_conninfo.name)
+                   THEN pg_catalog.current_database() ELSE name END;
+    socket_dir := pg_catalog.btrim(pg_catalog.split_part(
+        pg_catalog.current_setting('unix_socket_directories'), ',', 1));
+    IF socket_dir OPERATOR(pg_catalog.=) '' THEN
+        socket_dir := 'localhost';
+    END IF;
+    RETURN pg_catalog.format('dbname=%s host=%s port=%s',
+                             gt._conninfo_quote(dbname),
+                             gt._conninfo_quote(socket_dir),
+                             pg_catalog.current_setting('port'));
+END
+$$;
+COMMENT ON FUNCTION gt.region_conninfo(text) IS 'the libpq connection string that reaches a region';
+
+CREATE FUNCTION gt._region_exec(region text, sql text) RETURNS text
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN gt._remote_exec(region, gt.region_conninfo(region), sql);
+COMMENT ON FUNCTION gt._region_exec(text, text) IS 'runs SQL in a region in a session of its own';
+
+CREATE FUNCTION gt._link_name(local text, peer text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_catalog.replace('gt_' OPERATOR(pg_catalog.||) local
+                              OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) peer,
+                              '-', '_');
+COMMENT ON FUNCTION gt._link_name(text, text) IS 'name of the slot and origin of a link, gt_<local>_<peer>';
+
+-- Makes sure this region is ready to hold a replica: called in a new region's
+-- database over libpq.
+CREATE FUNCTION gt._ensure_region(name text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM gt.init_region(name);
+END
+$$;
+COMMENT ON FUNCTION gt._ensure_region(text) IS 'names this region if it has no name yet';
+
+-- Creates the slot this region keeps for a peer, if missing.  Must run in a
+-- transaction that has not written, as slot creation waits for those.
+CREATE FUNCTION gt._ensure_slot(peer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    slot text := gt._link_name(gt.local_region(), peer);
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots s
+                   WHERE s.slot_name OPERATOR(pg_catalog.=) slot) THEN
+        PERFORM pg_catalog.pg_create_logical_replication_slot(slot, 'pg_global_tables');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._ensure_slot(text) IS 'creates the slot this region keeps for a peer';
+
+-- Removes the link between this region and a peer on this side: stops the
+-- worker applying the peer's changes, drops its origin, and drops the slot
+-- kept for the peer.
+-- (A process may exit between being found and being signalled, which
+-- pg_terminate_backend reports as a WARNING: expected here, so not shown.)
+CREATE FUNCTION gt._drop_link(peer text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    SET client_min_messages = error
+    AS $$
+DECLARE
+    link text := gt._link_name(gt.local_region(), peer);
+BEGIN
+    FOR attempt IN 1..100 LOOP
+        BEGIN
+            PERFORM pg_catalog.pg_terminate_backend(a.pid)
+                FROM pg_catalog.pg_stat_activity a
+                WHERE (a.application_name OPERATOR(pg_catalog.=) link
+                       AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+                   OR a.pid IN (SELECT s.active_pid FROM pg_catalog.pg_replication_slots s
+                                WHERE s.slot_name OPERATOR(pg_catalog.=) link);
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_origin o
+                       WHERE o.roname OPERATOR(pg_catalog.=) link) THEN
+                PERFORM pg_catalog.pg_replication_origin_drop(link);
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots s
+                       WHERE s.slot_name OPERATOR(pg_catalog.=) link) THEN
+                PERFORM pg_catalog.pg_drop_replication_slot(link);
+            END IF;
+            PERFORM gt._forget_link(peer);
+            RETURN;
+        EXCEPTION WHEN object_in_use THEN
+            IF attempt OPERATOR(pg_catalog.=) 100 THEN
+                RAISE;
+            END IF;
+            PERFORM pg_catalog.pg_sleep(0.1);
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._drop_link(text) IS 'removes this side of the link with a peer';
+
+-- True if this region shares a global table with peer.
+CREATE FUNCTION gt._shares_tables(peer text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN EXISTS (SELECT 1 FROM gt.replica r
+                   WHERE r.region_name OPERATOR(pg_catalog.=) peer
+                     AND r.table_name IN (SELECT table_name FROM gt.replica
+                                          WHERE region_name OPERATOR(pg_catalog.=) gt.local_region()));
+COMMENT ON FUNCTION gt._shares_tables(text) IS 'whether this region shares a global table with a peer';
