@@ -16,6 +16,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "gt/conflict.h"
 #include "gt/gt.h"
 #include "gt/launcher.h"
 #include "gt/shmem.h"
@@ -28,9 +29,24 @@ int			gt_clock_offset = 0;
 int			gt_tombstone_collect_interval = 60000;
 int			gt_apply_batch_size = 256;
 int			gt_apply_batch_max_time = 1;
+int			gt_conflict_log_level = LOG;
 bool		gt_loaded_at_startup = false;
 
 void		_PG_init(void);
+
+/* The levels "gt.conflict_log_level" takes, as log_min_messages does. */
+static const struct config_enum_entry log_level_options[] = {
+	{"debug5", DEBUG5, false},
+	{"debug4", DEBUG4, false},
+	{"debug3", DEBUG3, false},
+	{"debug2", DEBUG2, false},
+	{"debug1", DEBUG1, false},
+	{"info", INFO, false},
+	{"notice", NOTICE, false},
+	{"warning", WARNING, false},
+	{"log", LOG, false},
+	{NULL, 0, false}
+};
 
 /*
  * _PG_init defines the GUCs and, when loaded by shared_preload_libraries,
@@ -83,6 +99,13 @@ _PG_init(void)
 							1, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomEnumVariable("gt.conflict_log_level",
+							 "Message level of the report of each conflict last-writer-wins decides.",
+							 "A conflict is two versions of an item written in different regions; the report names the one that lost.",
+							 &gt_conflict_log_level,
+							 LOG, log_level_options,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
 
 	if (!process_shared_preload_libraries_in_progress)

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * gt_api_item.c
- *		SQL-callable item operations: PutItem, GetItem and DeleteItem, in
- *		DynamoDB's request form and in short forms.
+ *		The item operations PutItem, GetItem and DeleteItem, and their
+ *		short SQL forms.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -10,247 +10,86 @@
  *		src/api/gt_api_item.c
  *
  * NOTES
- *	  Write path
- *		These functions are the hot path of every client, so each backend
- *		keeps, per global table, its key schema and three prepared
- *		statements (upsert, read, read for update) built once by
- *		gt._item_sql().  A write validates the whole request and item first,
- *		so bad input changes nothing, then writes the row through the
- *		executor directly (gt_item_write.c), or, when the table or the
- *		session could make that differ from the statement, runs the upsert,
- *		whose version the LWW trigger stamps.  A delete writes a tombstone
- *		holding only the key, even if the item is not here: it may be in
- *		flight from another region, and the later delete must win there too.
+ *		A write validates the whole request and item first, so bad input
+ *		changes nothing, then writes through the write primitive
+ *		(write/gt_write.c) with a decider that puts the item, or with
+ *		DeleteItem a tombstone holding only the key, stamped as a local
+ *		write.  A delete writes its tombstone even if the item is not here:
+ *		it may be in flight from another region, and the later delete must
+ *		win there too.  With ReturnValues ALL_OLD the decider keeps the
+ *		stored item, which it sees locked.  A read goes through
+ *		write/gt_read.c, as the calling user.
  *
- *	  Caching
- *		Any relcache invalidation marks every entry stale (the catalog tables
- *		send one when they change).  A stale entry is refreshed at the next
- *		call; its old statements are freed only when no call of ours is
- *		running, since an invalidation can arrive while one executes.
+ *		The short forms gt.put_item(table, item) and gt.delete_item(table,
+ *		key) pass their argument on instead of building a request around it
+ *		(building it and taking the item out again was about 4 % of
+ *		gt.put_item's own CPU); with a NULL argument they build the request,
+ *		so that the errors are the request form's.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
-#include "utils/memutils.h"
 
-#include "gt/gt.h"
+#include "gt/api.h"
 #include "gt/item.h"
+#include "gt/read.h"
 #include "gt/request.h"
+#include "gt/table.h"
 #include "gt/write.h"
 
-#define TABLE_NAME_SIZE 256
-
-typedef struct ItemTable
+/* What the put decider writes, and what it saw. */
+typedef struct PutArg
 {
-	char		name[TABLE_NAME_SIZE];	/* hash key */
-	bool		valid;
-	Oid			relid;			/* the replica table */
-	GtKeySchema keys;			/* strings in ItemApiContext */
-	SPIPlanPtr	upsert;			/* $1 item, $2 deleting */
-	SPIPlanPtr	fetch;			/* $1 key */
-	SPIPlanPtr	fetch_locked;	/* $1 key, FOR UPDATE */
-} ItemTable;
+	Jsonb	   *payload;		/* the item, or with deleting its key */
+	bool		deleting;
+	bool		want_old;
+	Jsonb	   *old;			/* the live item it replaced, if want_old */
+} PutArg;
 
-static MemoryContext ItemApiContext = NULL;
-static HTAB *ItemTables = NULL;
-static List *retired_plans = NIL;	/* to free when no call is running */
-static int	call_depth = 0;
-
-static const char *const write_params[] = {
-	"TableName", NULL, "ReturnValues", "ReturnConsumedCapacity",
-	"ReturnItemCollectionMetrics"
-};
-static const char *const get_params[] = {
-	"TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity"
-};
-
-/* relcache callback: mark every entry stale (see NOTES) */
-static void
-invalidate_item_tables(Datum arg, Oid relid)
+/*
+ * decide_put is the decider of PutItem and DeleteItem: write the payload,
+ * stamped as a local write, whatever is stored.
+ */
+static GtDecision
+decide_put(const GtVersion *stored, GtVersion *next, void *arg)
 {
-	HASH_SEQ_STATUS status;
-	ItemTable  *entry;
+	PutArg	   *put = arg;
 
-	if (ItemTables == NULL)
-		return;
-	hash_seq_init(&status, ItemTables);
-	while ((entry = hash_seq_search(&status)) != NULL)
-		entry->valid = false;
-}
+	if (put->want_old)
+	{
+		put->old = NULL;
+		if (stored != NULL && !stored->deleting)
+		{
+			Jsonb	   *item = gt_version_item(stored);
 
-static void
-init_item_tables(void)
-{
-	HASHCTL		ctl;
-
-	if (ItemTables != NULL)
-		return;
-	ItemApiContext = AllocSetContextCreate(CacheMemoryContext,
-										   "gt item API cache",
-										   ALLOCSET_SMALL_SIZES);
-	ctl.keysize = TABLE_NAME_SIZE;
-	ctl.entrysize = sizeof(ItemTable);
-	ctl.hcxt = ItemApiContext;
-	ItemTables = hash_create("gt item tables", 16, &ctl,
-							 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	CacheRegisterRelcacheCallback(invalidate_item_tables, (Datum) 0);
-}
-
-static void
-retire_plan(SPIPlanPtr plan)
-{
-	MemoryContext old;
-
-	if (plan == NULL)
-		return;
-	old = MemoryContextSwitchTo(ItemApiContext);
-	retired_plans = lappend(retired_plans, plan);
-	MemoryContextSwitchTo(old);
-}
-
-static void
-free_retired_plans(void)
-{
-	ListCell   *lc;
-
-	if (call_depth > 0)
-		return;
-	foreach(lc, retired_plans)
-		SPI_freeplan((SPIPlanPtr) lfirst(lc));
-	list_free(retired_plans);
-	retired_plans = NIL;
-}
-
-static SPIPlanPtr
-prepare_kept(const char *sql, int nargs, Oid *types)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
-}
-
-static char *
-copy_value(HeapTuple tuple, TupleDesc desc, int col)
-{
-	char	   *v = SPI_getvalue(tuple, desc, col);
-
-	return v ? MemoryContextStrdup(ItemApiContext, v) : NULL;
+			put->old = palloc(VARSIZE(item));
+			memcpy(put->old, item, VARSIZE(item));
+		}
+	}
+	next->item = JsonbPGetDatum(put->payload);
+	next->deleting = put->deleting;
+	gt_write_stamp_local(stored, next);
+	return GT_DECISION_WRITE;
 }
 
 /*
- * lookup_table returns the cache entry of a global table of this region,
- * refreshing it if stale.  ERRORs with ResourceNotFoundException if there is
- * no such table.  Must be called inside SPI.
+ * lookup_table returns the descriptor of global table name, ERRORing with
+ * ResourceNotFoundException if this region has none.
  */
-static ItemTable *
+static GtTable *
 lookup_table(const char *name)
 {
-	ItemTable  *entry;
-	bool		found;
-	char		key[TABLE_NAME_SIZE];
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
-	HeapTuple	tup;
-	TupleDesc	desc;
-	Oid			item_types[2] = {JSONBOID, BOOLOID};
-	Oid			key_types[1] = {JSONBOID};
-	char	   *type;
-	bool		isnull;
+	GtTable    *table;
 
 	gt_request_check_table_name(name);
-	init_item_tables();
-	memset(key, 0, sizeof(key));
-	strlcpy(key, name, sizeof(key));
-	entry = hash_search(ItemTables, key, HASH_FIND, NULL);
-	if (entry != NULL && entry->valid)
-		return entry;
-
-	args[0] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args("SELECT g.hash_key, g.hash_type, g.range_key, g.range_type, "
-							  "s.upsert_sql, s.fetch_sql, s.fetch_locked_sql, "
-							  "g.relid::pg_catalog.oid "
-							  "FROM gt.global_table g, gt._item_sql(g) s "
-							  "WHERE g.table_name OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the catalog of global table \"%s\"", name);
-	if (SPI_processed == 0)
-	{
-		if (entry != NULL)
-		{
-			retire_plan(entry->upsert);
-			retire_plan(entry->fetch);
-			retire_plan(entry->fetch_locked);
-			hash_search(ItemTables, key, HASH_REMOVE, NULL);
-		}
+	table = gt_table_by_name(name);
+	if (table == NULL)
 		gt_request_error_not_found(name);
-	}
-	tup = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-
-	entry = hash_search(ItemTables, key, HASH_ENTER, &found);
-	if (found)
-	{
-		retire_plan(entry->upsert);
-		retire_plan(entry->fetch);
-		retire_plan(entry->fetch_locked);
-	}
-	entry->valid = false;
-	entry->upsert = entry->fetch = entry->fetch_locked = NULL;
-	entry->keys.hash_name = copy_value(tup, desc, 1);
-	type = SPI_getvalue(tup, desc, 2);
-	entry->keys.hash_type = type[0];
-	entry->keys.range_name = copy_value(tup, desc, 3);
-	type = SPI_getvalue(tup, desc, 4);
-	entry->keys.range_type = type ? type[0] : 0;
-	entry->upsert = prepare_kept(SPI_getvalue(tup, desc, 5), 2, item_types);
-	entry->fetch = prepare_kept(SPI_getvalue(tup, desc, 6), 1, key_types);
-	entry->fetch_locked = prepare_kept(SPI_getvalue(tup, desc, 7), 1, key_types);
-	entry->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
-	entry->valid = true;
-	return entry;
-}
-
-/*
- * fetch_item returns the live item under key (a copy in the caller's
- * context), or NULL.  Must be called inside SPI.
- *
- * The stored value is detoasted here, in SPI memory (a short header, a
- * compressed or an out-of-line value all make DatumGetJsonbP allocate), and
- * then copied whole with SPI_palloc into the context that was current at
- * SPI_connect, so it outlives SPI_finish.
- */
-static Jsonb *
-fetch_item(SPIPlanPtr plan, Jsonb *key, bool read_only)
-{
-	Datum		values[1] = {JsonbPGetDatum(key)};
-	bool		isnull;
-	Datum		d;
-	Jsonb	   *item;
-	Jsonb	   *copy;
-
-	if (SPI_execute_plan(plan, values, NULL, read_only, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read an item");
-	if (SPI_processed == 0)
-		return NULL;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
-		return NULL;
-	item = DatumGetJsonbP(d);
-	copy = SPI_palloc(VARSIZE(item));
-	memcpy(copy, item, VARSIZE(item));
-	return copy;
+	return table;
 }
 
 /* Builds {"name": value}, or {} if value is NULL. */
@@ -286,56 +125,43 @@ request_jsonb(Jsonb *request, const char *field)
 }
 
 /*
- * write_version writes one version of payload (an item, or with deleting a
- * key) to table: validates the payload first, so bad input changes nothing,
- * reads the old item if all_old, then runs the upsert.  Must be called inside
- * SPI, which it finishes.  Returns the response.
+ * write_version writes payload (an item, or with deleting a key) to table:
+ * validates the payload first, so bad input changes nothing, then writes
+ * with decide_put.  Returns the response.
  */
 static Jsonb *
-write_version(ItemTable *table, Jsonb *payload, bool deleting, bool all_old)
+write_version(GtTable *table, Jsonb *payload, bool deleting, bool all_old)
 {
-	Jsonb	   *old = NULL;
-	Datum		values[2];
+	PutArg		put = {payload, deleting, all_old, NULL};
+	GtWriteTarget *target;
 
 	if (deleting)
 		gt_item_validate_key(payload, &table->keys);
 	else
 		gt_item_validate_item(payload, &table->keys);
 
-	if (all_old)
-		old = fetch_item(table->fetch_locked, payload, false);
-	if (all_old || !gt_item_write(table->relid, &table->keys, payload, deleting))
-	{
-		values[0] = JsonbPGetDatum(payload);
-		values[1] = BoolGetDatum(deleting);
-		if (SPI_execute_plan(table->upsert, values, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not write an item");
-	}
-	SPI_finish();
-	return wrap_result("Attributes", old);
+	target = gt_write_open(table, GT_WRITE_LOCAL);
+	if (target == NULL)
+		gt_request_error_not_found(table->name);
+	gt_write_item(target, payload, false, decide_put, &put);
+	gt_write_close(target);
+	return wrap_result("Attributes", put.old);
 }
 
 /*
  * write_request serves PutItem (field "Item") and DeleteItem (field "Key",
- * deleting): checks the request, then writes with write_version.
+ * deleting): reads the request, then writes with write_version.
  */
 static Jsonb *
 write_request(Jsonb *request, const char *operation, const char *field,
 			  bool deleting)
 {
-	const char *params[lengthof(write_params)];
-	ItemTable  *table;
+	GtTable    *table;
 	JsonbValue *rv;
 	char	   *return_values = NULL;
 	bool		all_old;
 	Jsonb	   *payload;
 
-	memcpy(params, write_params, sizeof(params));
-	params[1] = field;
-	gt_request_check(request, operation, params, lengthof(params));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	table = lookup_table(gt_request_string(request, "TableName", operation));
 
 	rv = gt_request_get(request, "ReturnValues");
@@ -360,21 +186,29 @@ write_request(Jsonb *request, const char *operation, const char *field,
 	return write_version(table, payload, deleting, all_old);
 }
 
-/*
- * get_request serves GetItem; returns the response.
- */
-static Jsonb *
-get_request(Jsonb *request)
+/* PutItem */
+Jsonb *
+gt_api_put_item(Jsonb *request)
+{
+	return write_request(request, "PutItem", "Item", false);
+}
+
+/* DeleteItem */
+Jsonb *
+gt_api_delete_item(Jsonb *request)
+{
+	return write_request(request, "DeleteItem", "Key", true);
+}
+
+/* GetItem */
+Jsonb *
+gt_api_get_item(Jsonb *request)
 {
 	const char *operation = "GetItem";
-	ItemTable  *table;
+	GtTable    *table;
 	Jsonb	   *key;
 	JsonbValue *consistent;
-	Jsonb	   *item;
 
-	gt_request_check(request, operation, get_params, lengthof(get_params));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	table = lookup_table(gt_request_string(request, "TableName", operation));
 	key = request_jsonb(request, "Key");
 	if (key == NULL)
@@ -388,15 +222,12 @@ get_request(Jsonb *request)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ConsistentRead must be a boolean")));
 	gt_item_validate_key(key, &table->keys);
-	item = fetch_item(table->fetch, key, true);
-	SPI_finish();
-	return wrap_result("Item", item);
+	return wrap_result("Item", gt_read_item(table, key));
 }
 
 /*
  * short_request builds {"TableName": table, field: value} for the short
  * forms, with JSON nulls for SQL NULLs, so they are checked like requests.
- * (A short write with both arguments given skips it: see short_write.)
  */
 static Jsonb *
 short_request(FunctionCallInfo fcinfo, const char *field)
@@ -439,59 +270,16 @@ short_request(FunctionCallInfo fcinfo, const char *field)
 }
 
 /*
- * Runs one API call with the retired-plan bookkeeping around it.
- */
-#define RUN_CALL(result, call) \
-	do { \
-		free_retired_plans(); \
-		call_depth++; \
-		PG_TRY(); \
-		{ \
-			(result) = (call); \
-		} \
-		PG_FINALLY(); \
-		{ \
-			call_depth--; \
-		} \
-		PG_END_TRY(); \
-	} while (0)
-
-/*
- * short_write serves the short forms of PutItem and DeleteItem.  With both
- * arguments given, the request it would build could only pass the request
- * check, so it writes the argument itself: building the request and taking
- * the item out of it again was about 4 % of gt.put_item's own CPU.
+ * short_write serves the short forms of PutItem and DeleteItem (see NOTES).
  */
 static Jsonb *
 short_write(FunctionCallInfo fcinfo, const char *operation, const char *field,
 			bool deleting)
 {
-	ItemTable  *table;
-
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		return write_request(short_request(fcinfo, field), operation, field,
-							 deleting);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	table = lookup_table(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	return write_version(table, PG_GETARG_JSONB_P(1), deleting, false);
-}
-
-static Jsonb *
-request_arg(FunctionCallInfo fcinfo)
-{
-	return PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
-}
-
-/* gt.put_item(request jsonb) RETURNS jsonb */
-PG_FUNCTION_INFO_V1(gt_put_item);
-Datum
-gt_put_item(PG_FUNCTION_ARGS)
-{
-	Jsonb	   *result;
-
-	RUN_CALL(result, write_request(request_arg(fcinfo), "PutItem", "Item", false));
-	PG_RETURN_JSONB_P(result);
+		return gt_api_call(operation, short_request(fcinfo, field));
+	return write_version(lookup_table(text_to_cstring(PG_GETARG_TEXT_PP(0))),
+						 PG_GETARG_JSONB_P(1), deleting, false);
 }
 
 /* gt.put_item(table_name text, item jsonb) RETURNS jsonb */
@@ -499,21 +287,7 @@ PG_FUNCTION_INFO_V1(gt_put_item_short);
 Datum
 gt_put_item_short(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *result;
-
-	RUN_CALL(result, short_write(fcinfo, "PutItem", "Item", false));
-	PG_RETURN_JSONB_P(result);
-}
-
-/* gt.delete_item(request jsonb) RETURNS jsonb */
-PG_FUNCTION_INFO_V1(gt_delete_item);
-Datum
-gt_delete_item(PG_FUNCTION_ARGS)
-{
-	Jsonb	   *result;
-
-	RUN_CALL(result, write_request(request_arg(fcinfo), "DeleteItem", "Key", true));
-	PG_RETURN_JSONB_P(result);
+	PG_RETURN_JSONB_P(short_write(fcinfo, "PutItem", "Item", false));
 }
 
 /* gt.delete_item(table_name text, key jsonb) RETURNS jsonb */
@@ -521,21 +295,7 @@ PG_FUNCTION_INFO_V1(gt_delete_item_short);
 Datum
 gt_delete_item_short(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *result;
-
-	RUN_CALL(result, short_write(fcinfo, "DeleteItem", "Key", true));
-	PG_RETURN_JSONB_P(result);
-}
-
-/* gt.get_item(request jsonb) RETURNS jsonb */
-PG_FUNCTION_INFO_V1(gt_get_item);
-Datum
-gt_get_item(PG_FUNCTION_ARGS)
-{
-	Jsonb	   *result;
-
-	RUN_CALL(result, get_request(request_arg(fcinfo)));
-	PG_RETURN_JSONB_P(result);
+	PG_RETURN_JSONB_P(short_write(fcinfo, "DeleteItem", "Key", true));
 }
 
 /* gt.get_item(table_name text, key jsonb) RETURNS jsonb: the item, or NULL */
@@ -543,11 +303,9 @@ PG_FUNCTION_INFO_V1(gt_get_item_short);
 Datum
 gt_get_item_short(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *result;
-	JsonbValue *item;
+	Jsonb	   *result = gt_api_call("GetItem", short_request(fcinfo, "Key"));
+	JsonbValue *item = gt_request_get(result, "Item");
 
-	RUN_CALL(result, get_request(short_request(fcinfo, "Key")));
-	item = gt_request_get(result, "Item");
 	if (item == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(item));

@@ -29,7 +29,7 @@
 #include "utils/numeric.h"
 
 #include "gt/gt.h"
-#include "gt/lww.h"
+#include "gt/region.h"
 #include "gt/request.h"
 
 /*
@@ -166,7 +166,7 @@ gt_request_error_not_found(const char *table_name)
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_TABLE),
 			 errmsg("table \"%s\" does not exist in region \"%s\"",
-					table_name, gt_local_region()),
+					table_name, gt_region_local()),
 			 errdetail("DynamoDB reports this as ResourceNotFoundException.")));
 	pg_unreachable();
 }

@@ -9,51 +9,38 @@
  *		src/item/gt_item.c
  *
  * NOTES
+ *	  What is checked
+ *		An item is a JSON object mapping attribute names to AttributeValues
+ *		(item/gt_attr.c), e.g. {"id": {"S": "a"}, "n": {"N": "1.5"}}.  This
+ *		file checks items and keys against DynamoDB's own rules (one data
+ *		type descriptor per value, number syntax, precision and range, strict
+ *		base64, non-empty duplicate-free sets, nesting depth, key attribute
+ *		types and sizes, item size), and turns a key attribute into the value
+ *		of its key column.
  *
- * An item is a JSON object mapping attribute names to AttributeValues in
- * DynamoDB's wire format, e.g. {"id": {"S": "a"}, "n": {"N": "1.5"}}.  This
- * file checks items and keys against DynamoDB's own rules (one data type
- * descriptor per value, number syntax, precision and range, strict base64,
- * non-empty duplicate-free sets, nesting depth, key attribute types and
- * sizes, item size) and computes item sizes as DynamoDB counts them.
+ *	  Why validate first
+ *		The item API calls these functions on its whole input before it
+ *		writes anything, so bad input changes nothing: no row is written and
+ *		nothing is sent to other regions.  Everything DynamoDB would reject
+ *		is rejected here, and every failure is an ERROR with SQLSTATE 22023
+ *		(invalid_parameter_value), except an oversized item, which is 54000
+ *		(program_limit_exceeded).  Callers and tests rely on these
+ *		SQLSTATEs.  Nothing here reads or writes the database, so the SQL
+ *		wrappers gt._validate_item() and gt._validate_key() are immutable
+ *		and safe in parallel workers (CALLED ON NULL INPUT, because the range
+ *		key is optional).
  *
- * SQL-callable functions (the integrator declares them in the install
- * script; both are CALLED ON NULL INPUT because the range key is optional):
- *
- *	  gt._validate_item(jsonb, text, text, text, text) RETURNS void
- *		  (item, hash_name, hash_type, range_name, range_type)
- *	  gt._validate_key(jsonb, text, text, text, text) RETURNS void
- *		  (key, hash_name, hash_type, range_name, range_type)
- *
- * WHY VALIDATE FIRST
- *
- * The item API (put, get, delete) calls these functions on its whole input
- * before it writes anything, so bad input changes nothing: no row is
- * written and nothing is sent to other regions.  Everything DynamoDB would
- * reject is rejected here, and every failure is an ERROR with SQLSTATE
- * 22023 (invalid_parameter_value), except an oversized item, which is 54000
- * (program_limit_exceeded).  Callers and tests rely on these SQLSTATEs.
- * Nothing here reads or writes the database, so the functions are
- * immutable and safe in parallel workers.
- *
- * CANONICAL FORMS
- *
- * Base64 must be canonical as well as well-formed: the bits that padding
- * leaves unused must be zero.  Otherwise "QQ==" and "QR==" would both decode
- * to "A", and two binary keys that DynamoDB considers equal would be stored
- * as different jsonb strings.  Numbers are not rewritten here; "1" and
- * "1.0" are only recognised as equal for number-set duplicate detection.
- *
- * MEMORY
- *
- * Everything is allocated in the caller's memory context; nothing is kept
- * after return.  Error messages clip long names and values so that a 64 kB
- * attribute name does not end up in the server log in full.
+ *	  Memory
+ *		Everything is allocated in the caller's memory context; nothing is
+ *		kept after return.  Error messages clip long names and values so
+ *		that a 64 kB attribute name does not end up in the server log in
+ *		full.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "common/base64.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -62,6 +49,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "gt/attr.h"
 #include "gt/item.h"
 
 /* Names starting with this prefix belong to DynamoDB global tables. */
@@ -70,43 +58,6 @@
 /* Longest name or value, in bytes, quoted in full in an error message. */
 #define GT_ITEM_MESSAGE_CLIP		100
 
-/* Adjusted exponent range: 1E-130 <= |n| <= 9.99...9E+125 (38 nines). */
-#define GT_ITEM_MIN_EXPONENT		(-130)
-#define GT_ITEM_MAX_EXPONENT		125
-
-/* AttributeValue data type descriptors, in DynamoDB's documentation order. */
-typedef enum GtAttrType
-{
-	GT_ATTR_INVALID = -1,
-	GT_ATTR_S,
-	GT_ATTR_N,
-	GT_ATTR_B,
-	GT_ATTR_SS,
-	GT_ATTR_NS,
-	GT_ATTR_BS,
-	GT_ATTR_M,
-	GT_ATTR_L,
-	GT_ATTR_BOOL,
-	GT_ATTR_NULL
-} GtAttrType;
-
-/* Indexed by GtAttrType. */
-static const char *const descriptor_names[] = {
-	"S", "N", "B", "SS", "NS", "BS", "M", "L", "BOOL", "NULL"
-};
-
-#define GT_ATTR_NTYPES	lengthof(descriptor_names)
-
-/* Result of checking a number string. */
-typedef enum GtNumberCheck
-{
-	GT_NUMBER_OK,
-	GT_NUMBER_SYNTAX,			/* not a number at all */
-	GT_NUMBER_DIGITS,			/* more than 38 significant digits */
-	GT_NUMBER_OVERFLOW,			/* magnitude above 9.9...9E+125 */
-	GT_NUMBER_UNDERFLOW			/* nonzero magnitude below 1E-130 */
-} GtNumberCheck;
-
 /* One member of a set, as compared for duplicates. */
 typedef struct GtSetElement
 {
@@ -114,29 +65,19 @@ typedef struct GtSetElement
 	int			len;
 } GtSetElement;
 
-static bool is_digit(char c);
+
 static char *clip_for_message(const char *s, int len);
-static Size utf8_length(const char *s, int len);
-static bool name_equals(const char *s, int len, const char *name);
 static void check_attribute_name(const char *name, int len, bool top_level);
-static JsonbContainer *value_container(JsonbValue *value);
-static GtAttrType read_descriptor(JsonbContainer *container, JsonbValue *key,
-								  JsonbValue *inner);
 static GtAttrType get_descriptor(const char *attname, JsonbValue *value,
 								 JsonbValue *inner);
-static GtNumberCheck parse_number(const char *s, int len, char **canonical);
 static void check_number(const char *attname, const char *s, int len,
 						 char **canonical);
-static int	base64_value(char c);
-static bool base64_valid(const char *s, int len);
-static int	base64_decoded_len(const char *s, int len);
 static void check_set(const char *attname, GtAttrType type, JsonbValue *inner);
 static int	compare_set_elements(const void *a, const void *b);
 static void check_map(const char *attname, JsonbValue *inner, int depth);
 static void check_list(const char *attname, JsonbValue *inner, int depth);
 static void check_key_attribute(JsonbContainer *root, const char *name,
 								char want, bool is_hash);
-static Size value_size(JsonbValue *value);
 static void key_schema_from_args(FunctionCallInfo fcinfo, GtKeySchema *ks);
 static char parse_key_type(text *arg, const char *param);
 
@@ -225,10 +166,10 @@ gt_item_validate_key(Jsonb *key, const GtKeySchema *ks)
 		if (tok == WJB_KEY)
 		{
 			attname = clip_for_message(v.val.string.val, v.val.string.len);
-			if (!name_equals(v.val.string.val, v.val.string.len,
+			if (!gt_attr_name_equals(v.val.string.val, v.val.string.len,
 							 ks->hash_name) &&
 				(ks->range_name == NULL ||
-				 !name_equals(v.val.string.val, v.val.string.len,
+				 !gt_attr_name_equals(v.val.string.val, v.val.string.len,
 							  ks->range_name)))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -306,7 +247,7 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"B\" must be a JSON string",
 								attname)));
-			if (!base64_valid(inner.val.string.val, inner.val.string.len))
+			if (!gt_attr_base64_valid(inner.val.string.val, inner.val.string.len))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid base64 value for attribute \"%s\"",
@@ -383,21 +324,14 @@ gt_item_size(Jsonb *item)
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY)
-			size += utf8_length(v.val.string.val, v.val.string.len);
+			size += gt_attr_utf8_length(v.val.string.val, v.val.string.len);
 		else if (tok == WJB_VALUE)
-			size += value_size(&v);
+			size += gt_attr_value_size(&v);
 	}
 
 	return size;
 }
 
-
-/* Is c an ASCII digit?  Unlike isdigit(), independent of the locale. */
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /*
  * clip_for_message
@@ -419,39 +353,6 @@ clip_for_message(const char *s, int len)
 }
 
 /*
- * utf8_length
- *		Return the length in bytes of s (len bytes in the server encoding)
- *		once encoded in UTF-8.
- *
- * DynamoDB counts UTF-8 bytes.  In a UTF-8 database, the common case, this
- * is just len; SQL_ASCII cannot be converted, so its bytes count as they are.
- */
-static Size
-utf8_length(const char *s, int len)
-{
-	char	   *converted;
-	Size		result;
-
-	if (GetDatabaseEncoding() == PG_UTF8 ||
-		GetDatabaseEncoding() == PG_SQL_ASCII)
-		return len;
-
-	converted = pg_server_to_any(s, len, PG_UTF8);
-	if (converted == s)
-		return len;
-	result = strlen(converted);
-	pfree(converted);
-	return result;
-}
-
-/* Does the jsonb string s of len bytes equal the C string name? */
-static bool
-name_equals(const char *s, int len, const char *name)
-{
-	return strlen(name) == (size_t) len && memcmp(s, name, len) == 0;
-}
-
-/*
  * check_attribute_name
  *		ERROR unless name (len bytes) is an acceptable attribute name.
  *
@@ -468,7 +369,7 @@ check_attribute_name(const char *name, int len, bool top_level)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("attribute name must not be empty")));
 
-	if (utf8_length(name, len) > GT_ITEM_MAX_NAME_LEN)
+	if (gt_attr_utf8_length(name, len) > GT_ITEM_MAX_NAME_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("attribute name \"%s\" exceeds %d bytes",
@@ -487,59 +388,6 @@ check_attribute_name(const char *name, int len, bool top_level)
 }
 
 /*
- * value_container
- *		Return the jsonb container holding value, or NULL if value is a
- *		scalar.
- *
- * An in-memory object or array is flattened first, in the current context.
- */
-static JsonbContainer *
-value_container(JsonbValue *value)
-{
-	if (value->type == jbvBinary)
-		return value->val.binary.data;
-	if (value->type == jbvObject || value->type == jbvArray)
-		return &JsonbValueToJsonb(value)->root;
-	return NULL;
-}
-
-/*
- * read_descriptor
- *		Return the data type of the AttributeValue in container, which must
- *		be an object with exactly one pair.
- *
- * Sets *key to the descriptor and *inner to its value.  Returns
- * GT_ATTR_INVALID if the descriptor is not one of DynamoDB's.
- */
-static GtAttrType
-read_descriptor(JsonbContainer *container, JsonbValue *key, JsonbValue *inner)
-{
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-
-	Assert(JsonContainerIsObject(container));
-	Assert(JsonContainerSize(container) == 1);
-
-	it = JsonbIteratorInit(container);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-			*key = v;
-		else if (tok == WJB_VALUE)
-			*inner = v;
-	}
-
-	for (int i = 0; i < (int) GT_ATTR_NTYPES; i++)
-	{
-		if (name_equals(key->val.string.val, key->val.string.len,
-						descriptor_names[i]))
-			return (GtAttrType) i;
-	}
-	return GT_ATTR_INVALID;
-}
-
-/*
  * get_descriptor
  *		Return the data type of AttributeValue value and set *inner to the
  *		value under its descriptor.
@@ -550,7 +398,7 @@ read_descriptor(JsonbContainer *container, JsonbValue *key, JsonbValue *inner)
 static GtAttrType
 get_descriptor(const char *attname, JsonbValue *value, JsonbValue *inner)
 {
-	JsonbContainer *container = value_container(value);
+	JsonbContainer *container = gt_attr_container(value);
 	JsonbValue	key;
 	GtAttrType	type;
 
@@ -566,7 +414,7 @@ get_descriptor(const char *attname, JsonbValue *value, JsonbValue *inner)
 				 errmsg("invalid AttributeValue for attribute \"%s\": expected exactly one data type descriptor",
 						attname)));
 
-	type = read_descriptor(container, &key, inner);
+	type = gt_attr_read(container, &key, inner);
 	if (type == GT_ATTR_INVALID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -580,151 +428,15 @@ get_descriptor(const char *attname, JsonbValue *value, JsonbValue *inner)
 }
 
 /*
- * parse_number
- *		Check that s (len bytes) is a number DynamoDB can store.
- *
- * The syntax is an optional '-', digits with an optional '.' (at least one
- * digit in all), then an optional exponent: 'e' or 'E', an optional sign
- * and digits.  No whitespace, '+' sign, NaN or Infinity.  Leading zeros and
- * trailing zeros do not count as significant digits; at most 38 may remain.
- * A nonzero value must lie between 1E-130 and 9.9...9E+125 in magnitude.
- *
- * If canonical is not NULL and the number is valid, *canonical is set to a
- * palloc'd string that is equal for equal values ("1", "1.0" and "10E-1"
- * all give "1E0"; every zero gives "0"), for finding duplicates in a set.
- */
-static GtNumberCheck
-parse_number(const char *s, int len, char **canonical)
-{
-	int			pos = 0;
-	bool		negative = false;
-	int			int_start;
-	int			nint;
-	int			frac_start;
-	int			nfrac = 0;
-	int64		exponent = 0;
-	bool		exponent_negative = false;
-	int			ndigits;
-	int			first = -1;
-	int			last = -1;
-	int64		adjusted;
-
-	if (pos < len && s[pos] == '-')
-	{
-		negative = true;
-		pos++;
-	}
-
-	int_start = pos;
-	while (pos < len && is_digit(s[pos]))
-		pos++;
-	nint = pos - int_start;
-
-	frac_start = pos;
-	if (pos < len && s[pos] == '.')
-	{
-		pos++;
-		frac_start = pos;
-		while (pos < len && is_digit(s[pos]))
-			pos++;
-		nfrac = pos - frac_start;
-	}
-
-	if (nint + nfrac == 0)
-		return GT_NUMBER_SYNTAX;
-
-	if (pos < len && (s[pos] == 'e' || s[pos] == 'E'))
-	{
-		int			exp_start;
-
-		pos++;
-		if (pos < len && (s[pos] == '+' || s[pos] == '-'))
-		{
-			exponent_negative = (s[pos] == '-');
-			pos++;
-		}
-		exp_start = pos;
-		while (pos < len && is_digit(s[pos]))
-		{
-			/* Stop growing once far out of range; keep consuming digits. */
-			if (exponent < INT64CONST(1000000000))
-				exponent = exponent * 10 + (s[pos] - '0');
-			pos++;
-		}
-		if (pos == exp_start)
-			return GT_NUMBER_SYNTAX;
-		if (exponent_negative)
-			exponent = -exponent;
-	}
-
-	if (pos != len)
-		return GT_NUMBER_SYNTAX;
-
-	/*
-	 * Find the first and last nonzero digits of the mantissa, counting the
-	 * integer and fraction digits as one sequence.
-	 */
-	ndigits = nint + nfrac;
-	for (int i = 0; i < ndigits; i++)
-	{
-		char		c = (i < nint) ? s[int_start + i] : s[frac_start + i - nint];
-
-		if (c != '0')
-		{
-			if (first < 0)
-				first = i;
-			last = i;
-		}
-	}
-
-	if (first < 0)
-	{
-		/* Zero, whatever its sign or exponent. */
-		if (canonical)
-			*canonical = pstrdup("0");
-		return GT_NUMBER_OK;
-	}
-
-	if (last - first + 1 > GT_ITEM_MAX_DIGITS)
-		return GT_NUMBER_DIGITS;
-
-	/*
-	 * The adjusted exponent is the power of ten of the first significant
-	 * digit: the value is d.ddd x 10^adjusted.
-	 */
-	adjusted = exponent + nint - 1 - first;
-	if (adjusted > GT_ITEM_MAX_EXPONENT)
-		return GT_NUMBER_OVERFLOW;
-	if (adjusted < GT_ITEM_MIN_EXPONENT)
-		return GT_NUMBER_UNDERFLOW;
-
-	if (canonical)
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		if (negative)
-			appendStringInfoChar(&buf, '-');
-		for (int i = first; i <= last; i++)
-			appendStringInfoChar(&buf, (i < nint) ? s[int_start + i] :
-								 s[frac_start + i - nint]);
-		appendStringInfo(&buf, "E" INT64_FORMAT, adjusted);
-		*canonical = buf.data;
-	}
-
-	return GT_NUMBER_OK;
-}
-
-/*
  * check_number
  *		ERROR unless s (len bytes) is a valid DynamoDB number.
  *
- * canonical is passed to parse_number.
+ * canonical is passed to gt_attr_parse_number.
  */
 static void
 check_number(const char *attname, const char *s, int len, char **canonical)
 {
-	switch (parse_number(s, len, canonical))
+	switch (gt_attr_parse_number(s, len, canonical))
 	{
 		case GT_NUMBER_OK:
 			break;
@@ -740,7 +452,7 @@ check_number(const char *attname, const char *s, int len, char **canonical)
 					 errmsg("invalid number for attribute \"%s\": \"%s\"",
 							attname, clip_for_message(s, len)),
 					 errdetail("Numbers must have at most %d significant digits.",
-							   GT_ITEM_MAX_DIGITS)));
+							   GT_ATTR_MAX_DIGITS)));
 			break;
 		case GT_NUMBER_OVERFLOW:
 			ereport(ERROR,
@@ -759,81 +471,6 @@ check_number(const char *attname, const char *s, int len, char **canonical)
 	}
 }
 
-/* Value of base64 digit c (standard alphabet), or -1 if c is not one. */
-static int
-base64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * base64_valid
- *		Is s (len bytes) strict, canonical base64?
- *
- * pg_b64_decode is too lenient to decide this alone: it accepts digits after
- * padding and ignores the unused bits.  Here the length must be a multiple
- * of 4, only the standard alphabet may appear, '=' only as one or two final
- * characters, and the bits the padding leaves unused must be zero (see
- * CANONICAL FORMS in the file header).  The empty string is valid.
- */
-static bool
-base64_valid(const char *s, int len)
-{
-	int			npad = 0;
-
-	if (len % 4 != 0)
-		return false;
-
-	if (len > 0 && s[len - 1] == '=')
-	{
-		npad = 1;
-		if (s[len - 2] == '=')
-			npad = 2;
-	}
-
-	for (int i = 0; i < len - npad; i++)
-	{
-		if (base64_value(s[i]) < 0)
-			return false;
-	}
-
-	/* One '=': the last digit carries 2 unused bits; two '=': 4 bits. */
-	if (npad == 1 && (base64_value(s[len - 2]) & 0x03) != 0)
-		return false;
-	if (npad == 2 && (base64_value(s[len - 3]) & 0x0F) != 0)
-		return false;
-
-	return true;
-}
-
-/*
- * base64_decoded_len
- *		Number of bytes that valid base64 s (len bytes) decodes to.
- *
- * Never negative, even for invalid input.
- */
-static int
-base64_decoded_len(const char *s, int len)
-{
-	int			result = (len / 4) * 3;
-
-	if (len > 0 && s[len - 1] == '=')
-		result--;
-	if (len > 1 && s[len - 2] == '=')
-		result--;
-	return Max(result, 0);
-}
-
 /*
  * check_set
  *		ERROR unless inner is a valid value for set type SS, NS or BS.
@@ -847,7 +484,7 @@ static void
 check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 {
 	const char *kind;
-	JsonbContainer *container = value_container(inner);
+	JsonbContainer *container = gt_attr_container(inner);
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -859,7 +496,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid AttributeValue for attribute \"%s\": value of \"%s\" must be a JSON array",
-						attname, descriptor_names[type])));
+						attname, gt_attr_type_name(type))));
 
 	kind = (type == GT_ATTR_SS) ? "string" :
 		(type == GT_ATTR_NS) ? "number" : "binary";
@@ -884,7 +521,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid AttributeValue for attribute \"%s\": elements of \"%s\" must be JSON strings",
-							attname, descriptor_names[type])));
+							attname, gt_attr_type_name(type))));
 
 		elem = &elems[nelems++];
 		switch (type)
@@ -910,7 +547,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 					char	   *decoded;
 					int			decoded_len;
 
-					if (!base64_valid(v.val.string.val, v.val.string.len))
+					if (!gt_attr_base64_valid(v.val.string.val, v.val.string.len))
 						ereport(ERROR,
 								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 								 errmsg("invalid base64 value for attribute \"%s\"",
@@ -951,12 +588,8 @@ compare_set_elements(const void *a, const void *b)
 {
 	const GtSetElement *ea = (const GtSetElement *) a;
 	const GtSetElement *eb = (const GtSetElement *) b;
-	int			cmp;
 
-	cmp = memcmp(ea->data, eb->data, Min(ea->len, eb->len));
-	if (cmp != 0)
-		return cmp;
-	return (ea->len > eb->len) - (ea->len < eb->len);
+	return gt_attr_compare_bytes(ea->data, ea->len, eb->data, eb->len);
 }
 
 /*
@@ -969,7 +602,7 @@ compare_set_elements(const void *a, const void *b)
 static void
 check_map(const char *attname, JsonbValue *inner, int depth)
 {
-	JsonbContainer *container = value_container(inner);
+	JsonbContainer *container = gt_attr_container(inner);
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -1000,7 +633,7 @@ check_map(const char *attname, JsonbValue *inner, int depth)
 static void
 check_list(const char *attname, JsonbValue *inner, int depth)
 {
-	JsonbContainer *container = value_container(inner);
+	JsonbContainer *container = gt_attr_container(inner);
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -1054,13 +687,13 @@ check_key_attribute(JsonbContainer *root, const char *name, char want,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("key attribute \"%s\" must be of type %c, not %s",
-						name, want, descriptor_names[type])));
+						name, want, gt_attr_type_name(type))));
 
 	Assert(inner.type == jbvString);
 	if (type == GT_ATTR_S)
-		size = utf8_length(inner.val.string.val, inner.val.string.len);
+		size = gt_attr_utf8_length(inner.val.string.val, inner.val.string.len);
 	else if (type == GT_ATTR_B)
-		size = base64_decoded_len(inner.val.string.val, inner.val.string.len);
+		size = gt_attr_base64_decoded_len(inner.val.string.val, inner.val.string.len);
 	else
 		size = inner.val.string.len;
 
@@ -1077,89 +710,6 @@ check_key_attribute(JsonbContainer *root, const char *name, char want,
 				 errmsg("%s key attribute \"%s\" exceeds %d bytes",
 						is_hash ? "hash" : "range", name, limit),
 				 errdetail("The value is %zu bytes.", size)));
-}
-
-/*
- * value_size
- *		Size of AttributeValue value as gt_item_size counts it.
- *
- * Malformed values count as 0.
- */
-static Size
-value_size(JsonbValue *value)
-{
-	JsonbContainer *container = value_container(value);
-	JsonbContainer *inner_container;
-	JsonbIterator *it;
-	JsonbValue	key;
-	JsonbValue	inner;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	GtAttrType	type;
-	Size		size = 0;
-
-	check_stack_depth();
-
-	if (container == NULL || !JsonContainerIsObject(container) ||
-		JsonContainerSize(container) != 1)
-		return 0;
-
-	type = read_descriptor(container, &key, &inner);
-	switch (type)
-	{
-		case GT_ATTR_S:
-		case GT_ATTR_N:
-		case GT_ATTR_B:
-			if (inner.type != jbvString)
-				return 0;
-			if (type == GT_ATTR_S)
-				return utf8_length(inner.val.string.val, inner.val.string.len);
-			if (type == GT_ATTR_B)
-				return base64_decoded_len(inner.val.string.val,
-										  inner.val.string.len);
-			return inner.val.string.len;
-
-		case GT_ATTR_BOOL:
-		case GT_ATTR_NULL:
-			return 1;
-
-		case GT_ATTR_SS:
-		case GT_ATTR_NS:
-		case GT_ATTR_BS:
-		case GT_ATTR_M:
-		case GT_ATTR_L:
-			inner_container = value_container(&inner);
-			if (inner_container == NULL)
-				return 0;
-			if (type == GT_ATTR_M || type == GT_ATTR_L)
-				size = 3;
-			it = JsonbIteratorInit(inner_container);
-			while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			{
-				if (tok == WJB_KEY)
-					size += utf8_length(v.val.string.val, v.val.string.len);
-				else if ((tok == WJB_VALUE || tok == WJB_ELEM) &&
-						 (type == GT_ATTR_M || type == GT_ATTR_L))
-					size += value_size(&v);
-				else if (tok == WJB_ELEM && v.type == jbvString)
-				{
-					if (type == GT_ATTR_SS)
-						size += utf8_length(v.val.string.val,
-											v.val.string.len);
-					else if (type == GT_ATTR_BS)
-						size += base64_decoded_len(v.val.string.val,
-												   v.val.string.len);
-					else
-						size += v.val.string.len;
-				}
-			}
-			return size;
-
-		case GT_ATTR_INVALID:
-			return 0;
-	}
-
-	return 0;
 }
 
 /*
@@ -1319,4 +869,76 @@ gt_item_key_datum(Jsonb *item, const char *attname, char type)
 			return DirectFunctionCall2(binary_decode, PointerGetDatum(str),
 									   PointerGetDatum(cstring_to_text("base64")));
 	}
+}
+
+/*
+ * gt_item_key_type returns the type of the key column that holds key
+ * attributes of type type: text (in the "C" collation, so that it orders
+ * by bytes, as DynamoDB orders S) for S, numeric for N, bytea for B.
+ */
+Oid
+gt_item_key_type(char type)
+{
+	switch (type)
+	{
+		case 'S':
+			return TEXTOID;
+		case 'N':
+			return NUMERICOID;
+		case 'B':
+			return BYTEAOID;
+	}
+	elog(ERROR, "invalid key attribute type \"%c\"", type);
+	return InvalidOid;			/* keep compiler quiet */
+}
+
+/* Pushes attribute name of item, if it has it, into an object being built. */
+static void
+push_attribute(JsonbParseState **state, Jsonb *item, const char *name)
+{
+	JsonbValue	k;
+	JsonbValue *v = getKeyJsonValueFromContainer(&item->root, name,
+												 strlen(name), NULL);
+
+	if (v == NULL)
+		return;
+	k.type = jbvString;
+	k.val.string.val = (char *) name;
+	k.val.string.len = strlen(name);
+	pushJsonbValue(state, WJB_KEY, &k);
+	pushJsonbValue(state, WJB_VALUE, v);
+}
+
+/*
+ * gt_item_key_only returns, palloc'd, the object of the key attributes of
+ * item under key schema ks, and nothing else: the item of a tombstone.
+ */
+Jsonb *
+gt_item_key_only(Jsonb *item, const GtKeySchema *ks)
+{
+	JsonbParseState *state = NULL;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_attribute(&state, item, ks->hash_name);
+	if (ks->range_name != NULL)
+		push_attribute(&state, item, ks->range_name);
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * gt._key_column_type(type text) RETURNS text: the SQL type of the key
+ * column of a key attribute of type S, N or B, for the install script's
+ * CREATE TABLE (see gt_item_key_type).
+ */
+PG_FUNCTION_INFO_V1(gt_key_column_type);
+Datum
+gt_key_column_type(PG_FUNCTION_ARGS)
+{
+	char		type = parse_key_type(PG_GETARG_TEXT_PP(0), "type");
+	Oid			typid = gt_item_key_type(type);
+	char	   *name = format_type_be_qualified(typid);
+
+	if (typid == TEXTOID)
+		name = psprintf("%s COLLATE pg_catalog.\"C\"", name);
+	PG_RETURN_TEXT_P(cstring_to_text(name));
 }

@@ -39,9 +39,8 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_database.h"
-#include "catalog/pg_extension.h"
-#include "commands/extension.h"
 #include "executor/spi.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -57,7 +56,7 @@
 
 #include "gt/gt.h"
 #include "gt/launcher.h"
-#include "gt/link.h"
+#include "gt/region.h"
 #include "gt/shmem.h"
 #include "gt/tombstone.h"
 
@@ -285,6 +284,8 @@ static List *
 read_peers(bool *has_region)
 {
 	List	   *peers = NIL;
+	List	   *found;
+	ListCell   *lc;
 	MemoryContext caller = CurrentMemoryContext;
 
 	SetCurrentStatementStartTimestamp();
@@ -292,33 +293,14 @@ read_peers(bool *has_region)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "reading global table catalog");
 
-	*has_region = false;
-	if (OidIsValid(get_extension_oid(GT_EXTENSION_NAME, true)))
+	*has_region = gt_region_is_set();
+	found = gt_region_peers();
+	foreach(lc, found)
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute("SELECT r.region_name FROM gt.replica r, gt.region l "
-						"WHERE r.region_name OPERATOR(pg_catalog.<>) l.name "
-						"AND r.table_name IN (SELECT table_name FROM gt.replica "
-						"  WHERE region_name OPERATOR(pg_catalog.=) l.name) "
-						"GROUP BY 1 ORDER BY 1",
-						true, 0) == SPI_OK_SELECT)
-		{
-			int			n = (int) SPI_processed;
+		MemoryContext old = MemoryContextSwitchTo(caller);
 
-			for (int i = 0; i < n; i++)
-			{
-				char	   *peer = SPI_getvalue(SPI_tuptable->vals[i],
-												SPI_tuptable->tupdesc, 1);
-				MemoryContext old = MemoryContextSwitchTo(caller);
-
-				peers = lappend(peers, pstrdup(peer));
-				MemoryContextSwitchTo(old);
-			}
-		}
-		if (SPI_execute("SELECT 1 FROM gt.region", true, 1) == SPI_OK_SELECT)
-			*has_region = SPI_processed > 0;
-		SPI_finish();
+		peers = lappend(peers, pstrdup(lfirst(lc)));
+		MemoryContextSwitchTo(old);
 	}
 
 	PopActiveSnapshot();
@@ -420,7 +402,7 @@ gt_launcher_main(Datum main_arg)
 											gt_apply_retry_interval))
 				continue;
 			snprintf(name, sizeof(name), "gt apply worker for region \"%s\"", peer);
-			start_child(c, "gt_apply_main", "gt apply worker", name);
+			start_child(c, "gt_link_main", "gt apply worker", name);
 		}
 		foreach(lc, children)
 		{
@@ -444,4 +426,20 @@ gt_launcher_main(Datum main_arg)
 		if (rc & WL_LATCH_SET)
 			ResetLatch(MyLatch);
 	}
+}
+
+/*
+ * gt._wake_supervisor(): makes the supervisor rescan databases now, so a
+ * newly named region starts replicating without waiting.
+ */
+PG_FUNCTION_INFO_V1(gt_wake_supervisor);
+Datum
+gt_wake_supervisor(PG_FUNCTION_ARGS)
+{
+	if (gt_shared == NULL)
+		PG_RETURN_VOID();
+	pg_atomic_write_u32(&gt_shared->rescan_requested, 1);
+	if (gt_shared->supervisor_latch)
+		SetLatch(gt_shared->supervisor_latch);
+	PG_RETURN_VOID();
 }

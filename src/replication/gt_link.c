@@ -3,7 +3,8 @@
  * gt_link.c
  *		Link worker of pg_global_tables: connects to one peer region, streams
  *		its item versions from the slot the peer keeps for this region, and
- *		applies them here through the last-writer-wins trigger.
+ *		applies them here (gt_apply_version.c: the write primitive, decided
+ *		by last-writer-wins).
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -16,8 +17,9 @@
  *		applies anything, and sets the origin LSN and timestamp before each
  *		commit, so the commit record itself records how far the stream has
  *		been applied (see origin.c).  After a crash the worker restarts from
- *		that position; a change sent twice meets the LWW trigger, which
- *		discards a version equal to the stored one, so it has no effect.
+ *		that position; a change sent twice is decided by last-writer-wins,
+ *		which discards a version equal to the stored one, so it has no
+ *		effect.
  *		Transactions commit asynchronously, as core's apply workers do: the
  *		worker remembers, for each remote commit, where its local commit
  *		record ends, and reports to the peer as flushed only the remote
@@ -89,7 +91,6 @@
 
 #include "access/xact.h"
 #include "access/xlog.h"
-#include "executor/spi.h"
 #include "libpq/libpq-be-fe-helpers.h"
 #include "libpq/pqformat.h"
 #include "libpq/pqsignal.h"
@@ -114,10 +115,10 @@
 #include "gt/apply_version.h"
 #include "gt/gt.h"
 #include "gt/link.h"
-#include "gt/lww.h"
+#include "gt/link_state.h"
+#include "gt/region.h"
 #include "gt/proto.h"
 #include "gt/remote.h"
-#include "gt/shmem.h"
 
 /* How often to report progress to the peer when nothing else happens. */
 #define FEEDBACK_INTERVAL_MS	1000
@@ -178,20 +179,6 @@ static struct
 	XLogRecPtr	final_lsn;
 	int			batch_txns;		/* committing this many; see NOTES */
 } apply_error_state;
-
-/*
- * gt_link_name writes the slot or origin name for a link, gt_<local>_<peer>,
- * with '-' (allowed in region names) mapped to '_' (not allowed in slot
- * names).  dst must hold NAMEDATALEN bytes.
- */
-void
-gt_link_name(char *dst, const char *local, const char *peer)
-{
-	snprintf(dst, NAMEDATALEN, "gt_%s_%s", local, peer);
-	for (char *p = dst; *p; p++)
-		if (*p == '-')
-			*p = '_';
-}
 
 static void
 apply_error_callback(void *arg)
@@ -277,19 +264,9 @@ remember_commit(XLogRecPtr local_end, XLogRecPtr remote_end)
 static void
 forget_skip_request(void)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	args[0] = CStringGetTextDatum(peer_region);
 	PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_execute_with_args("DELETE FROM gt.link_skip WHERE peer OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "could not delete the skip request for region \"%s\"",
-			 peer_region);
+	gt_link_skip_forget(peer_region);
 	PopActiveSnapshot();
-	SPI_finish();
 	skip_lsn = InvalidXLogRecPtr;
 }
 
@@ -314,8 +291,6 @@ handle_begin(StringInfo s)
 	{
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
-		/* Starting a transaction accepted invalidations: act on them now. */
-		gt_apply_version_begin();
 		pgstat_report_activity(STATE_RUNNING, "applying remote transactions");
 		local_txn_open = true;
 		batch_started = GetCurrentTimestamp();
@@ -408,7 +383,7 @@ commit_batch(void)
 	apply_error_state.batch_txns = 0;
 	if (!link_error_cleared)
 	{
-		gt_shmem_clear_link_error(MyDatabaseId, peer_region, false);
+		gt_link_state_clear_error(MyDatabaseId, peer_region, false);
 		link_error_cleared = true;
 	}
 }
@@ -433,7 +408,7 @@ handle_watermark(StringInfo s)
 	/* What came before it must be committed here before it counts. */
 	if (local_txn_open)
 		commit_batch();
-	gt_shmem_set_link_watermark(MyDatabaseId, peer_region, watermark);
+	gt_link_state_set_watermark(MyDatabaseId, peer_region, watermark);
 }
 
 /*
@@ -549,7 +524,7 @@ process_copy_data(char *buf, int len)
 			idle_wal_end = Max(idle_wal_end, wal_end);
 			/* Streaming works: a connection error is over. */
 			if (!link_error_cleared)
-				gt_shmem_clear_link_error(MyDatabaseId, peer_region, true);
+				gt_link_state_clear_error(MyDatabaseId, peer_region, true);
 		}
 		send_feedback(reply);
 	}
@@ -564,34 +539,13 @@ read_link_settings(RepOriginId *originid)
 {
 	char		origin_name[NAMEDATALEN];
 	char	   *conninfo;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
-	bool		isnull;
-	Datum		d;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	strlcpy(local_region, gt_local_region(), NAMEDATALEN);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	args[0] = CStringGetTextDatum(peer_region);
-	if (SPI_execute_with_args("SELECT gt.region_conninfo($1)", 1, argtypes,
-							  args, NULL, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "could not read the connection string of region \"%s\"",
-			 peer_region);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	conninfo = MemoryContextStrdup(ApplyContext, TextDatumGetCString(d));
-	if (SPI_execute_with_args("SELECT finish_lsn FROM gt.link_skip WHERE peer OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the skip request for region \"%s\"",
-			 peer_region);
-	if (SPI_processed == 1)
-		skip_lsn = DatumGetLSN(SPI_getbinval(SPI_tuptable->vals[0],
-											 SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	strlcpy(local_region, gt_region_local(), NAMEDATALEN);
+	conninfo = MemoryContextStrdup(ApplyContext, gt_region_conninfo(peer_region));
+	skip_lsn = gt_link_skip_request(peer_region);
 
 	gt_link_name(origin_name, local_region, peer_region);
 	*originid = replorigin_by_name(origin_name, true);
@@ -670,11 +624,11 @@ static void apply_link(Oid dboid);
 static void record_link_error(void);
 
 /*
- * gt_apply_main is the entry point of a link worker.  main_arg is the
+ * gt_link_main is the entry point of a link worker.  main_arg is the
  * database OID; bgw_extra holds the peer region's name.
  */
 void
-gt_apply_main(Datum main_arg)
+gt_link_main(Datum main_arg)
 {
 	Oid			dboid = DatumGetObjectId(main_arg);
 
@@ -690,8 +644,6 @@ gt_apply_main(Datum main_arg)
 	ApplyMessageContext = AllocSetContextCreate(ApplyContext,
 												"ApplyMessageContext",
 												ALLOCSET_DEFAULT_SIZES);
-	gt_apply_version_init();
-
 	/* Applied changes run as a replica: only ALWAYS triggers fire. */
 	SetConfigOption("session_replication_role", "replica",
 					PGC_SUSET, PGC_S_OVERRIDE);
@@ -725,7 +677,7 @@ record_link_error(void)
 	ErrorData  *edata = CopyErrorData();
 	bool		one_txn = in_remote_txn || (committing_batch && batch_txns == 1);
 
-	gt_shmem_set_link_error(MyDatabaseId, peer_region,
+	gt_link_state_set_error(MyDatabaseId, peer_region,
 							one_txn ? apply_error_state.final_lsn : InvalidXLogRecPtr,
 							edata->message,
 							committing_batch && batch_txns > 1 ?
@@ -762,7 +714,7 @@ apply_link(Oid dboid)
 	last_flushed_lsn = replorigin_session_get_progress(false);
 	last_received_lsn = last_flushed_lsn;
 	last_reported_lsn = last_flushed_lsn;
-	unbatched_until = gt_shmem_get_link_unbatched_until(MyDatabaseId,
+	unbatched_until = gt_link_state_unbatched_until(MyDatabaseId,
 														peer_region);
 
 	before_shmem_exit(apply_shutdown, (Datum) 0);

@@ -40,10 +40,10 @@
  *		cannot commit before the COMMIT message anyway.
  *
  *	  Caching
- *		Whether a relation is replicated to the peer is cached per relation
- *		and the whole cache is dropped on any relcache invalidation; the
- *		catalog tables carry a trigger that sends one whenever they change,
- *		and decoding replays it at the right point in the stream.
+ *		What a relation is comes from its descriptor (catalog/gt_table.c),
+ *		cached per relation: the catalog tables carry a trigger that sends
+ *		an invalidation whenever they change, and decoding replays it at the
+ *		right point in the stream, where the descriptors are dropped.
  *
  *	  Memory
  *		Each change is built in a scratch context that is reset afterwards.
@@ -54,23 +54,18 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/table.h"
-#include "catalog/namespace.h"
 #include "replication/logical.h"
 #include "replication/origin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
 #include "gt/gt.h"
 #include "gt/proto.h"
+#include "gt/table.h"
 
 /* See NOTES: a chunk is written when it holds this many bytes. */
 #define CHUNK_SIZE	(64 * 1024)
@@ -89,190 +84,7 @@ typedef struct GtTxnData
 	bool		sent_begin;
 } GtTxnData;
 
-typedef struct RelSyncEntry
-{
-	Oid			relid;			/* hash key */
-	bool		valid;			/* false: refill from the catalogs */
-	bool		replicated;		/* send changes of this relation? */
-	char	   *table_name;		/* global table name, in CacheMemoryContext */
-	AttrNumber	item_att;
-	AttrNumber	time_att;
-	AttrNumber	region_att;
-	AttrNumber	deleting_att;
-} RelSyncEntry;
-
-static HTAB *RelSyncCache = NULL;
-
 extern void _PG_output_plugin_init(OutputPluginCallbacks *cb);
-
-/*
- * invalidate_rel_sync_cache marks every cached entry invalid (relcache
- * callback).  Entries are refilled on next use, never freed here: the callback
- * can run while an entry is being filled (opening a catalog accepts
- * invalidations), as in pgoutput.
- */
-static void
-invalidate_rel_sync_cache(Datum arg, Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	RelSyncEntry *entry;
-
-	if (RelSyncCache == NULL)
-		return;
-	hash_seq_init(&status, RelSyncCache);
-	while ((entry = hash_seq_search(&status)) != NULL)
-		entry->valid = false;
-}
-
-static void
-init_rel_sync_cache(void)
-{
-	static bool callback_registered = false;
-	HASHCTL		ctl;
-
-	if (RelSyncCache != NULL)
-		return;
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(RelSyncEntry);
-	ctl.hcxt = CacheMemoryContext;
-	RelSyncCache = hash_create("gt output relation cache", 64, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(invalidate_rel_sync_cache, (Datum) 0);
-		callback_registered = true;
-	}
-}
-
-/*
- * lookup_global_table_name returns the global table name of relation relid
- * from gt.global_table, or NULL if it is not a replica table here.
- */
-static char *
-lookup_global_table_name(Oid gt_nsp, Oid relid)
-{
-	Oid			catoid = get_relname_relid("global_table", gt_nsp);
-	Relation	cat;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	AttrNumber	name_att;
-	AttrNumber	relid_att;
-	char	   *result = NULL;
-
-	if (!OidIsValid(catoid))
-		return NULL;
-	name_att = get_attnum(catoid, "table_name");
-	relid_att = get_attnum(catoid, "relid");
-	cat = table_open(catoid, AccessShareLock);
-	scan = systable_beginscan(cat, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tup, relid_att, RelationGetDescr(cat), &isnull);
-
-		if (!isnull && DatumGetObjectId(d) == relid)
-		{
-			d = heap_getattr(tup, name_att, RelationGetDescr(cat), &isnull);
-			result = TextDatumGetCString(d);
-			break;
-		}
-	}
-	systable_endscan(scan);
-	table_close(cat, AccessShareLock);
-	return result;
-}
-
-/*
- * has_replica_in reports whether gt.replica lists a replica of table_name
- * in region.
- */
-static bool
-has_replica_in(Oid gt_nsp, const char *table_name, const char *region)
-{
-	Oid			catoid = get_relname_relid("replica", gt_nsp);
-	Relation	cat;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	AttrNumber	name_att;
-	AttrNumber	region_att;
-	bool		found = false;
-
-	if (!OidIsValid(catoid))
-		return false;
-	name_att = get_attnum(catoid, "table_name");
-	region_att = get_attnum(catoid, "region_name");
-	cat = table_open(catoid, AccessShareLock);
-	scan = systable_beginscan(cat, InvalidOid, false, NULL, 0, NULL);
-	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		bool		n1,
-					n2;
-		Datum		t = heap_getattr(tup, name_att, RelationGetDescr(cat), &n1);
-		Datum		r = heap_getattr(tup, region_att, RelationGetDescr(cat), &n2);
-
-		if (!n1 && !n2)
-		{
-			char	   *ts = TextDatumGetCString(t);
-			char	   *rs = TextDatumGetCString(r);
-
-			found = (strcmp(ts, table_name) == 0 && strcmp(rs, region) == 0);
-			pfree(ts);
-			pfree(rs);
-		}
-	}
-	systable_endscan(scan);
-	table_close(cat, AccessShareLock);
-	return found;
-}
-
-/*
- * get_rel_sync_entry returns the cache entry for relation rel, filling it
- * from the catalogs (under the historic snapshot) if needed.
- */
-static RelSyncEntry *
-get_rel_sync_entry(GtOutputData *data, Relation rel)
-{
-	Oid			relid = RelationGetRelid(rel);
-	RelSyncEntry *entry;
-	bool		found;
-	Oid			gt_nsp;
-	char	   *name;
-
-	init_rel_sync_cache();
-	entry = hash_search(RelSyncCache, &relid, HASH_ENTER, &found);
-	if (!found)
-		entry->table_name = NULL;
-	else if (entry->valid)
-		return entry;
-
-	/* Mark it valid first: an invalidation while filling it marks it again. */
-	entry->valid = true;
-	entry->replicated = false;
-	if (entry->table_name)
-	{
-		pfree(entry->table_name);
-		entry->table_name = NULL;
-	}
-	gt_nsp = get_namespace_oid("gt", true);
-	if (!OidIsValid(gt_nsp))
-		return entry;
-	name = lookup_global_table_name(gt_nsp, relid);
-	if (name == NULL || !has_replica_in(gt_nsp, name, data->peer))
-		return entry;
-
-	entry->item_att = get_attnum(relid, GT_COL_ITEM);
-	entry->time_att = get_attnum(relid, GT_COL_UPDATE_TIME);
-	entry->region_att = get_attnum(relid, GT_COL_UPDATE_REGION);
-	entry->deleting_att = get_attnum(relid, GT_COL_DELETING);
-	if (entry->item_att == InvalidAttrNumber ||
-		entry->time_att == InvalidAttrNumber ||
-		entry->region_att == InvalidAttrNumber ||
-		entry->deleting_att == InvalidAttrNumber)
-		return entry;
-	entry->table_name = MemoryContextStrdup(CacheMemoryContext, name);
-	entry->replicated = true;
-	return entry;
-}
 
 /* startup callback: parse options and negotiate the protocol version */
 static void
@@ -408,7 +220,7 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 {
 	GtOutputData *data = ctx->output_plugin_private;
 	GtTxnData  *txndata = txn->output_plugin_private;
-	RelSyncEntry *entry;
+	GtTable    *table;
 	MemoryContext old;
 	HeapTuple	tuple;
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -422,15 +234,16 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	if (change->data.tp.newtuple == NULL)
 		return;
 
-	entry = get_rel_sync_entry(data, rel);
-	if (!entry->replicated)
+	table = gt_table_by_relid(RelationGetRelid(rel));
+	if (table == NULL || !table->complete ||
+		!gt_table_has_replica(table, data->peer))
 		return;
 
 	old = MemoryContextSwitchTo(data->context);
 	tuple = &change->data.tp.newtuple->tuple;
 
-	msg.table_name = entry->table_name;
-	d = heap_getattr(tuple, entry->item_att, desc, &isnull);
+	msg.table_name = table->name;
+	d = heap_getattr(tuple, table->item_att, desc, &isnull);
 	if (isnull)
 	{
 		/* Not an item: the receiver stops on it as on any bad change. */
@@ -446,11 +259,11 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		msg.item = VARDATA(jb);
 		msg.item_len = VARSIZE(jb) - VARHDRSZ;
 	}
-	d = heap_getattr(tuple, entry->time_att, desc, &isnull);
+	d = heap_getattr(tuple, table->time_att, desc, &isnull);
 	msg.update_time = isnull ? 0 : DatumGetInt64(d);
-	d = heap_getattr(tuple, entry->region_att, desc, &isnull);
+	d = heap_getattr(tuple, table->region_att, desc, &isnull);
 	msg.update_region = isnull ? "" : TextDatumGetCString(d);
-	d = heap_getattr(tuple, entry->deleting_att, desc, &isnull);
+	d = heap_getattr(tuple, table->deleting_att, desc, &isnull);
 	msg.deleting = isnull ? false : DatumGetBool(d);
 	msg.inserted = (change->action == REORDER_BUFFER_CHANGE_INSERT);
 

@@ -18,7 +18,6 @@ GRANT EXECUTE ON FUNCTION
     gt._check_table_name(text), gt._error_not_found(text),
     gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
     gt._validate_item(jsonb, text, text, text, text),
-    gt._validate_key(jsonb, text, text, text, text), gt._key_expr(text, text, text),
-    gt._key_sql(gt.global_table, text), gt._item_sql(gt.global_table), gt._describe(text, text),
-    gt._lww_trigger(), gt._tombstone(regclass, tid), gt._truncate_guard()
+    gt._validate_key(jsonb, text, text, text, text), gt._describe(text, text),
+    gt._lww_trigger(), gt._truncate_guard()
 TO PUBLIC;

@@ -20,21 +20,8 @@ $$;
 COMMENT ON FUNCTION gt._check_region_name(text) IS 'errors unless name is a valid region name';
 
 CREATE FUNCTION gt.local_region() RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    result text;
-BEGIN
-    SELECT r.name INTO result FROM gt.region r;
-    IF result IS NULL THEN
-        RAISE EXCEPTION 'database "%" has no region name', current_database()
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Name it with gt.init_region(''region-name'').';
-    END IF;
-    RETURN result;
-END
-$$;
+    LANGUAGE C STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_local_region_sql';
 COMMENT ON FUNCTION gt.local_region() IS 'the region name of this database';
 
 CREATE FUNCTION gt.init_region(name text) RETURNS void
@@ -98,42 +85,14 @@ $$;
 COMMENT ON FUNCTION gt.register_region(text, text) IS 'records how this region reaches another region';
 
 CREATE FUNCTION gt._conninfo_quote(value text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN '''' OPERATOR(pg_catalog.||)
-        pg_catalog.replace(pg_catalog.replace(value, '\', '\\'), '''', '\''')
-        OPERATOR(pg_catalog.||) '''';
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_conninfo_quote_sql';
 COMMENT ON FUNCTION gt._conninfo_quote(text) IS 'quotes a value for a libpq connection string';
 
+-- A registration, or the database of that name in this cluster.
 CREATE FUNCTION gt.region_conninfo(name text) RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    result text;
-    socket_dir text;
-    dbname text;
-BEGIN
-    SELECT g.conninfo INTO result FROM gt.region_registration g
-        WHERE g.name OPERATOR(pg_catalog.=) region_conninfo.name;
-    IF result IS NOT NULL THEN
-        RETURN result;
-    END IF;
-    -- This region is this database, whatever its name; an unregistered
-    -- region is the database of that name in this cluster.
-    dbname := CASE WHEN EXISTS (SELECT 1 FROM gt.region r WHERE r.name OPERATOR(pg_catalog.=) region_conninfo.name)
-                   THEN pg_catalog.current_database() ELSE name END;
-    socket_dir := pg_catalog.btrim(pg_catalog.split_part(
-        pg_catalog.current_setting('unix_socket_directories'), ',', 1));
-    IF socket_dir OPERATOR(pg_catalog.=) '' THEN
-        socket_dir := 'localhost';
-    END IF;
-    RETURN pg_catalog.format('dbname=%s host=%s port=%s',
-                             gt._conninfo_quote(dbname),
-                             gt._conninfo_quote(socket_dir),
-                             pg_catalog.current_setting('port'));
-END
-$$;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_region_conninfo_sql';
 COMMENT ON FUNCTION gt.region_conninfo(text) IS 'the libpq connection string that reaches a region';
 
 CREATE FUNCTION gt._region_exec(region text, sql text) RETURNS text
@@ -143,11 +102,8 @@ CREATE FUNCTION gt._region_exec(region text, sql text) RETURNS text
 COMMENT ON FUNCTION gt._region_exec(text, text) IS 'runs SQL in a region in a session of its own';
 
 CREATE FUNCTION gt._link_name(local text, peer text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN pg_catalog.replace('gt_' OPERATOR(pg_catalog.||) local
-                              OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) peer,
-                              '-', '_');
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_link_name_sql';
 COMMENT ON FUNCTION gt._link_name(text, text) IS 'name of the slot and origin of a link, gt_<local>_<peer>';
 
 -- Makes sure this region is ready to hold a replica: called in a new region's
@@ -221,12 +177,14 @@ END
 $$;
 COMMENT ON FUNCTION gt._drop_link(text) IS 'removes this side of the link with a peer';
 
--- True if this region shares a global table with peer.
+-- The regions that share a global table with this one, and whether peer is one.
+CREATE FUNCTION gt._peers() RETURNS SETOF text
+    LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 4
+    AS 'MODULE_PATHNAME', 'gt_peers_sql';
+COMMENT ON FUNCTION gt._peers() IS 'the regions that share a global table with this one';
+
 CREATE FUNCTION gt._shares_tables(peer text) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN EXISTS (SELECT 1 FROM gt.replica r
-                   WHERE r.region_name OPERATOR(pg_catalog.=) peer
-                     AND r.table_name IN (SELECT table_name FROM gt.replica
-                                          WHERE region_name OPERATOR(pg_catalog.=) gt.local_region()));
+    LANGUAGE C STABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_shares_tables_sql';
 COMMENT ON FUNCTION gt._shares_tables(text) IS 'whether this region shares a global table with a peer';
+

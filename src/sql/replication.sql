@@ -19,8 +19,7 @@ BEGIN
         -- A peer is caught up when the slot kept for it has been confirmed,
         -- by its apply worker, past everything committed before the call.
         SELECT pg_catalog.count(*) INTO behind
-            FROM (SELECT DISTINCT r.region_name FROM gt.replica r
-                  WHERE r.region_name OPERATOR(pg_catalog.<>) local) p
+            FROM gt._peers() p (region_name)
             LEFT JOIN pg_catalog.pg_replication_slots s
                 ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(local, p.region_name)
             WHERE s.confirmed_flush_lsn IS NULL
@@ -169,8 +168,7 @@ CREATE VIEW gt.links AS
            e.message AS last_error,
            e.finish_lsn AS last_error_finish_lsn,
            gt.hlc_to_timestamptz(e.watermark) AS peer_watermark
-    FROM (SELECT DISTINCT r.region_name FROM gt.replica r, gt.region l
-          WHERE r.region_name OPERATOR(pg_catalog.<>) l.name) p
+    FROM gt._peers() p (region_name)
     CROSS JOIN gt.region l
     LEFT JOIN pg_catalog.pg_replication_slots s
         ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)

@@ -36,6 +36,17 @@ CREATE FUNCTION gt._validate_key(key jsonb, hash_name text, hash_type text,
     AS 'MODULE_PATHNAME', 'gt_validate_key';
 COMMENT ON FUNCTION gt._validate_key(jsonb, text, text, text, text) IS 'errors unless key is a valid DynamoDB key for the key schema';
 
+CREATE FUNCTION gt._key_column_type(type text) RETURNS text
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_key_column_type';
+COMMENT ON FUNCTION gt._key_column_type(text) IS 'the SQL type of the key column of an S, N or B key attribute';
+
+CREATE FUNCTION gt._apply_version(table_name text, item jsonb, update_time bigint,
+                                  update_region text, deleting boolean, source text) RETURNS void
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_apply_version_sql';
+COMMENT ON FUNCTION gt._apply_version(text, jsonb, bigint, text, boolean, text) IS 'applies a version from another region as a link worker does';
+
 CREATE FUNCTION gt.hlc_to_timestamptz(update_time bigint) RETURNS timestamptz
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp

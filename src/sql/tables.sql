@@ -26,62 +26,17 @@ CREATE FUNCTION gt._check_table_name(name text) RETURNS void
     AS 'MODULE_PATHNAME', 'gt_check_table_name_sql';
 COMMENT ON FUNCTION gt._check_table_name(text) IS 'errors unless name is a valid DynamoDB table name';
 
--- SQL expression extracting a key attribute's column value from jsonb j.
-CREATE FUNCTION gt._key_expr(j text, attr text, type text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN CASE type
-        WHEN 'S' THEN pg_catalog.format('((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''S'')', j, attr)
-        WHEN 'N' THEN pg_catalog.format('((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''N'')::pg_catalog.numeric', j, attr)
-        WHEN 'B' THEN pg_catalog.format('pg_catalog.decode((%s OPERATOR(pg_catalog.->) %L) OPERATOR(pg_catalog.->>) ''B'', ''base64'')', j, attr)
-    END;
-COMMENT ON FUNCTION gt._key_expr(text, text, text) IS 'SQL expression for a key column taken from an item';
-
--- Key columns of a table, and the expressions computing them from jsonb j.
-CREATE FUNCTION gt._key_sql(t gt.global_table, j text,
-                            OUT columns text, OUT exprs text, OUT match text)
+-- The statement that applies one version of table_name from another region
+-- through the write primitive, as a link worker does (gt._apply_version):
+-- $1 item (json text), $2 update time, $3 update region, $4 deleting, $5 the
+-- region it came from.  Last-writer-wins decides.  NULL if the table is not
+-- global here.
+CREATE FUNCTION gt._apply_sql(table_name text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    AS $$
-    SELECT pg_catalog.format('%I', t.hash_key)
-             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE pg_catalog.format(', %I', t.range_key) END,
-           gt._key_expr(j, t.hash_key, t.hash_type)
-             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE
-                 ', ' OPERATOR(pg_catalog.||) gt._key_expr(j, t.range_key, t.range_type) END,
-           pg_catalog.format('%I OPERATOR(pg_catalog.=) %s', t.hash_key, gt._key_expr(j, t.hash_key, t.hash_type))
-             OPERATOR(pg_catalog.||) CASE WHEN t.range_key IS NULL THEN '' ELSE
-                 pg_catalog.format(' AND %I OPERATOR(pg_catalog.=) %s', t.range_key,
-                                   gt._key_expr(j, t.range_key, t.range_type)) END
-$$;
-COMMENT ON FUNCTION gt._key_sql(gt.global_table, text) IS 'key columns and expressions of a global table';
-
--- The statement the initial copy of a new replica uses to apply a version
--- (link workers apply through the executor, gt_apply_version.c): $1 item,
--- $2 update time, $3 update region, $4 deleting, $5 the region it came from.
--- The LWW trigger decides.  NULL if the table is not global here.
-CREATE FUNCTION gt._apply_sql(table_name text) RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    t gt.global_table;
-    k record;
-BEGIN
-    SELECT * INTO t FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _apply_sql.table_name;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    k := gt._key_sql(t, 's.j');
-    RETURN pg_catalog.format(
-        'INSERT INTO %s AS t (%s, item, gt_update_time, gt_update_region, gt_deleting) '
-        'SELECT %s, s.j, $2, $3, $4 FROM (SELECT $1::pg_catalog.jsonb AS j) s '
-        'WHERE EXISTS (SELECT 1 FROM gt.replica r WHERE r.table_name OPERATOR(pg_catalog.=) %L '
-        'AND r.region_name OPERATOR(pg_catalog.=) $5) '
-        'ON CONFLICT (%s) DO UPDATE SET item = excluded.item, gt_update_time = excluded.gt_update_time, '
-        'gt_update_region = excluded.gt_update_region, gt_deleting = excluded.gt_deleting',
-        t.relid, k.columns, k.exprs, t.table_name, k.columns);
-END
-$$;
+    RETURN (SELECT pg_catalog.format(
+                'SELECT gt._apply_version(%L, $1::pg_catalog.jsonb, $2, $3, $4, $5)', g.table_name)
+            FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _apply_sql.table_name);
 COMMENT ON FUNCTION gt._apply_sql(text) IS 'statement applying a replicated item version';
 
 -- Creates the replica table itself, with its LWW trigger.
@@ -91,7 +46,6 @@ CREATE FUNCTION gt._create_replica_table(table_name text, hash_key text, hash_ty
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    coltype jsonb := '{"S": "text COLLATE \"C\"", "N": "numeric", "B": "bytea"}';
     rel regclass;
 BEGIN
     IF pg_catalog.to_regclass(pg_catalog.format('public.%I', table_name)) IS NOT NULL THEN
@@ -104,9 +58,9 @@ BEGIN
         'gt_update_time pg_catalog.int8 NOT NULL DEFAULT 0, '
         'gt_update_region pg_catalog.text NOT NULL DEFAULT '''', '
         'gt_deleting pg_catalog.bool NOT NULL DEFAULT false, PRIMARY KEY (%I%s))',
-        table_name, hash_key, coltype OPERATOR(pg_catalog.->>) hash_type,
+        table_name, hash_key, gt._key_column_type(hash_type),
         CASE WHEN range_key IS NULL THEN '' ELSE
-            pg_catalog.format('%I %s NOT NULL, ', range_key, coltype OPERATOR(pg_catalog.->>) range_type) END,
+            pg_catalog.format('%I %s NOT NULL, ', range_key, gt._key_column_type(range_type)) END,
         hash_key, CASE WHEN range_key IS NULL THEN '' ELSE pg_catalog.format(', %I', range_key) END);
     rel := pg_catalog.format('public.%I', table_name)::regclass;
     EXECUTE pg_catalog.format(
@@ -121,32 +75,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION gt._create_replica_table(text, text, text, text, text) IS 'creates a replica table';
-
--- Turns the row at tid into a tombstone; called by the LWW trigger for a
--- plain SQL DELETE.
-CREATE FUNCTION gt._tombstone(rel regclass, tid tid) RETURNS void
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    t gt.global_table;
-BEGIN
-    SELECT * INTO t FROM gt.global_table g WHERE g.relid OPERATOR(pg_catalog.=) rel;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'table % is not a global table', rel
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    EXECUTE pg_catalog.format(
-        'UPDATE %s SET gt_deleting = true, item = pg_catalog.jsonb_build_object(%L, item OPERATOR(pg_catalog.->) %L)%s '
-        'WHERE ctid OPERATOR(pg_catalog.=) $1',
-        rel, t.hash_key, t.hash_key,
-        CASE WHEN t.range_key IS NULL THEN '' ELSE
-            pg_catalog.format(' OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(%L, item OPERATOR(pg_catalog.->) %L)',
-                              t.range_key, t.range_key) END)
-        USING tid;
-END
-$$;
-COMMENT ON FUNCTION gt._tombstone(regclass, tid) IS 'turns a deleted row into a replicated tombstone';
 
 CREATE FUNCTION gt._truncate_guard() RETURNS trigger
     LANGUAGE plpgsql

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * gt_write.c
- *		Writes the version of a PutItem or DeleteItem call to its replica
- *		table through the executor, when the table and the session allow it.
+ *		The write primitive: every version of an item that reaches a
+ *		replica table through the extension is written here, by a locked
+ *		read-modify-write of one item by key, decided by a decider.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -10,40 +11,55 @@
  *		src/write/gt_write.c
  *
  * NOTES
- *	  Why
- *		The item API otherwise runs INSERT ... ON CONFLICT DO UPDATE through
- *		SPI, which starts an executor for one row inside the executor that
- *		runs the caller's statement, and ON CONFLICT then fetches and locks
- *		an existing row twice (once to find the conflict, once more for the
- *		LWW trigger).  Here the row is written as the apply path writes a
- *		replicated version (gt_apply_version.c): look the key up through the
- *		primary key, locking the row, then update it, or insert it
- *		speculatively if it is not there.  One client upserting stored
- *		items without waiting for commits: 67-83 us of backend CPU per
- *		gt.put_item call through the statement, 51 us this way, the same as
- *		a plain SQL upsert of the same row.
+ *	  One write
+ *		gt_write_item() computes the key column values once, looks the key
+ *		up through the primary key index with the row locked (as core's
+ *		apply worker does), hands the stored version, or NULL for a new
+ *		key, to the decider, and writes what it decided: an update of the
+ *		stored row (keeping its other columns, and its key values as they
+ *		were first spelled), or the insertion of a new row.  A new row is
+ *		inserted speculatively, as INSERT ... ON CONFLICT does: if another
+ *		transaction inserted the key first, nothing is left visible and the
+ *		decider is asked again, now with that version.  The deciders are
+ *		last-writer-wins for versions from other regions (conflict/gt_lww.c,
+ *		used by the link workers and the initial copy of a new replica) and
+ *		the API's operations (api/); a decider that keeps what is stored
+ *		writes nothing.
  *
- *	  Same result as the statement
- *		The write must be indistinguishable from the upsert's: the same
- *		stamp (done here instead of by the LWW trigger, as it would: update
- *		time at least the stored one plus one, this region's name), the same
- *		columns kept (an update keeps the stored key values, so a number key
- *		keeps the spelling it was first written with), the same locks, the
- *		same constraint checks.  So this path is taken only when nothing
- *		else could happen differently, and returns false otherwise, leaving
- *		the statement to do it:
- *		- READ COMMITTED (ON CONFLICT raises serialization failures under
- *		  the snapshot isolation levels), read-write, no replication origin
- *		  set up in the session (the trigger treats such writes as
- *		  replicated), no executor permission hook (sepgsql, pgaudit);
- *		- table-level SELECT, INSERT and UPDATE privileges, no row-level
- *		  security;
- *		- a plain table whose columns are the keys, the item and the
- *		  metadata (another column could have a default to evaluate), whose
- *		  only triggers are ours with the LWW trigger firing always, without
- *		  generated columns, exclusion or deferrable constraints.
- *		CHECK and NOT NULL constraints and other unique indexes are checked
- *		as the statement would; the primary key is the only arbiter.
+ *	  Two last steps
+ *		The look-up, the decision and the retry are the same for every
+ *		write; only the last step differs.  The executor path writes the
+ *		row itself (ExecSimpleRelationUpdate, or a speculative insertion),
+ *		firing the table's row triggers but the LWW trigger, whose decision
+ *		the decider has made.  Local writes take the statement path instead
+ *		wherever the table or the session could make the statement an
+ *		application would write behave differently: a prepared INSERT ...
+ *		ON CONFLICT DO UPDATE, stamped by the LWW trigger, whose DO UPDATE
+ *		applies only if the decision was made on a stored row (otherwise a
+ *		key inserted meanwhile is decided on again).  The executor path is
+ *		taken only when the session is READ COMMITTED (ON CONFLICT raises
+ *		serialization failures under snapshot isolation), has no
+ *		replication origin set up (the trigger treats its writes as
+ *		replicated) and no executor permission hook (sepgsql, pgaudit), the
+ *		user holds table-level SELECT, INSERT and UPDATE, and the table is a
+ *		plain table without row-level security, whose columns are the keys,
+ *		the item and the metadata, whose only triggers are ours, with plain
+ *		indexes; the statement path everywhere else.  Privileges, policies,
+ *		user triggers, defaults, CHECK and unique constraints then behave
+ *		exactly as for SQL.  Before it locks a row, the statement path
+ *		checks the privileges a SELECT ... FOR UPDATE of the key would
+ *		need.  Versions from other regions always take the executor path.
+ *
+ *	  Stamps
+ *		A local write is stamped by gt_write_stamp_local(): this region, and
+ *		a time later than the stored version's, taken under the row lock,
+ *		so the transaction that commits last on an item carries the later
+ *		time.  A replicated version keeps the stamp it was written with.
+ *
+ *	  Memory
+ *		A target lives in the executor state it creates, in the context
+ *		current at gt_write_open(); what one write needs is allocated in
+ *		the caller's context or in the per-tuple context, reset after it.
  *
  *-------------------------------------------------------------------------
  */
@@ -52,250 +68,452 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "replication/origin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "gt/clock.h"
 #include "gt/exec_row.h"
 #include "gt/gt.h"
 #include "gt/item.h"
-#include "gt/lww.h"
+#include "gt/region.h"
 #include "gt/write.h"
 
-#define REQUIRED_PRIVILEGES (ACL_SELECT | ACL_INSERT | ACL_UPDATE)
+#define DIRECT_PRIVILEGES (ACL_SELECT | ACL_INSERT | ACL_UPDATE)
 
-/* Column numbers of a replica table, as this path needs them. */
-typedef struct ReplicaColumns
+struct GtWriteTarget
 {
-	AttrNumber	hash;
-	AttrNumber	range;			/* InvalidAttrNumber without a range key */
-	AttrNumber	item;
-	AttrNumber	time;
-	AttrNumber	region;
-	AttrNumber	deleting;
-} ReplicaColumns;
+	GtTable    *table;
+	Relation	rel;
+	bool		statement;		/* the statement path (see NOTES) */
+	EState	   *estate;
+	ResultRelInfo *relinfo;
+	TupleTableSlot *newslot;	/* the key to look up, or a new row */
+	TupleTableSlot *oldslot;	/* the stored row, locked */
+	TupleTableSlot *updslot;	/* the stored row, updated */
+	EPQState	epqstate;
+	bool		speculative;	/* new rows may be inserted speculatively */
+};
 
 /*
- * session_allows reports whether the session's state lets this path write
- * to relid (see NOTES).
+ * session_allows_direct reports whether the session lets a local write of
+ * relid take the executor path (see NOTES).
  */
 static bool
-session_allows(Oid relid)
+session_allows_direct(Oid relid)
 {
 	return !IsolationUsesXactSnapshot() &&
-		!XactReadOnly &&
 		replorigin_session_origin == InvalidRepOriginId &&
 		ExecutorCheckPerms_hook == NULL &&
-		pg_class_aclmask(relid, GetUserId(), REQUIRED_PRIVILEGES,
-						 ACLMASK_ALL) == REQUIRED_PRIVILEGES;
+		pg_class_aclmask(relid, GetUserId(), DIRECT_PRIVILEGES,
+						 ACLMASK_ALL) == DIRECT_PRIVILEGES;
 }
 
 /*
- * only_our_triggers reports whether rel's triggers are the LWW trigger,
- * firing always, and the TRUNCATE guard.
+ * can_insert_speculatively reports whether a new row of relinfo's table can
+ * be inserted speculatively: not when row triggers on insertion would fire
+ * for a row that may be killed, nor for partitions, generated columns,
+ * exclusion constraints or deferred unique constraints.
  */
 static bool
-only_our_triggers(Relation rel)
+can_insert_speculatively(ResultRelInfo *relinfo)
 {
-	TriggerDesc *trigdesc = rel->trigdesc;
-	bool		lww = false;
+	Relation	rel = relinfo->ri_RelationDesc;
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	TriggerDesc *trigdesc = relinfo->ri_TrigDesc;
 
-	if (trigdesc == NULL)
-		return false;
-	for (int i = 0; i < trigdesc->numtriggers; i++)
-	{
-		Trigger    *t = &trigdesc->triggers[i];
-
-		if (strcmp(t->tgname, GT_LWW_TRIGGER_NAME) == 0 &&
-			t->tgenabled == TRIGGER_FIRES_ALWAYS)
-			lww = true;
-		else if (strcmp(t->tgname, GT_TRUNCATE_TRIGGER_NAME) != 0)
-			return false;
-	}
-	return lww;
-}
-
-/*
- * plain_replica reports whether rel is a replica table this path can write
- * (see NOTES), and if so fills cols.
- */
-static bool
-plain_replica(Relation rel, const GtKeySchema *keys, ReplicaColumns *cols)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-
-	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+	if ((trigdesc != NULL &&
+		 (trigdesc->trig_insert_before_row || trigdesc->trig_insert_after_row ||
+		  trigdesc->trig_insert_instead_row || trigdesc->trig_insert_new_table)) ||
 		rel->rd_rel->relispartition ||
-		rel->rd_rel->relrowsecurity ||
-		(desc->constr != NULL && desc->constr->has_generated_stored) ||
-		!only_our_triggers(rel))
+		(constr != NULL && constr->has_generated_stored))
 		return false;
+	return gt_exec_row_plain_indexes(relinfo);
+}
 
-	memset(cols, 0, sizeof(*cols));
-	for (int i = 0; i < desc->natts; i++)
+/*
+ * check_lock_privileges ERRORs, as the statement would, unless the user
+ * could lock the row with SELECT ... FOR UPDATE of its key: the statement
+ * path locks it before the statement checks anything.
+ */
+static void
+check_lock_privileges(GtTable *table)
+{
+	Oid			user = GetUserId();
+	Oid			relid = table->relid;
+	bool		ok;
+
+	/* Table-level privileges first: column-level ones only add to them. */
+	ok = (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK ||
+		  (pg_attribute_aclcheck(relid, table->hash_att, user,
+								 ACL_SELECT) == ACLCHECK_OK &&
+		   (table->range_att == InvalidAttrNumber ||
+			pg_attribute_aclcheck(relid, table->range_att, user,
+								  ACL_SELECT) == ACLCHECK_OK))) &&
+		(pg_class_aclcheck(relid, user, ACL_UPDATE) == ACLCHECK_OK ||
+		 pg_attribute_aclcheck_all(relid, user, ACL_UPDATE,
+								   ACLMASK_ANY) == ACLCHECK_OK);
+	if (!ok)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE,
+					   get_rel_name(table->relid));
+}
+
+/*
+ * gt_write_open opens the replica table of table for writing versions of
+ * kind in the current transaction, with RowExclusiveLock, and chooses the
+ * path its writes take (see NOTES).  Returns NULL if, once the table is
+ * locked, it is no longer a global table here.  ERRORs if it cannot be
+ * written.  Close it with gt_write_close() before the transaction ends.
+ */
+GtWriteTarget *
+gt_write_open(GtTable *table, GtWriteKind kind)
+{
+	GtWriteTarget *target;
+	Relation	rel;
+	TriggerDesc *trigdesc;
+	bool		local = (kind == GT_WRITE_LOCAL);
+
+	/*
+	 * An item write is an INSERT into its replica table (the statement path
+	 * runs INSERT ... ON CONFLICT) and is refused as one, before any row is
+	 * locked.
+	 */
+	if (local)
+		PreventCommandIfReadOnly("INSERT");
+
+	rel = table_open(table->relid, RowExclusiveLock);
+	/* Decide on the table as it is now that it is locked. */
+	table = gt_table_by_relid(RelationGetRelid(rel));
+	if (table == NULL)
 	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		const char *name = NameStr(att->attname);
-
-		if (att->attisdropped)
-			continue;
-		if (strcmp(name, keys->hash_name) == 0)
-			cols->hash = att->attnum;
-		else if (keys->range_name && strcmp(name, keys->range_name) == 0)
-			cols->range = att->attnum;
-		else if (strcmp(name, GT_COL_ITEM) == 0)
-			cols->item = att->attnum;
-		else if (strcmp(name, GT_COL_UPDATE_TIME) == 0)
-			cols->time = att->attnum;
-		else if (strcmp(name, GT_COL_UPDATE_REGION) == 0)
-			cols->region = att->attnum;
-		else if (strcmp(name, GT_COL_DELETING) == 0)
-			cols->deleting = att->attnum;
-		else
-			return false;
+		table_close(rel, RowExclusiveLock);
+		return NULL;
 	}
-	return cols->hash && cols->item && cols->time && cols->region &&
-		cols->deleting && (keys->range_name == NULL || cols->range);
+	gt_table_check_complete(table);
+	if (!OidIsValid(table->pk_index))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("replica table \"%s\" has no primary key",
+						RelationGetRelationName(rel))));
+
+	target = palloc0(sizeof(GtWriteTarget));
+	target->table = table;
+	target->rel = rel;
+	target->statement = local &&
+		!(table->plain_relation && table->only_our_triggers &&
+		  table->lww_always && !table->other_columns &&
+		  session_allows_direct(table->relid));
+
+	/* The LWW trigger's decision is the decider's (see NOTES). */
+	trigdesc = table->only_our_triggers ? NULL : table->triggers;
+	target->estate = gt_exec_row_state(rel, RowExclusiveLock, trigdesc,
+									   &target->relinfo);
+	if (!target->statement && local &&
+		!gt_exec_row_plain_indexes(target->relinfo))
+		target->statement = true;
+	if (target->statement)
+		check_lock_privileges(table);
+
+	/*
+	 * The executor looks trigger functions up on first use, in the memory
+	 * context current at the time, and the function may cache things there
+	 * (a SECURITY DEFINER function its settings, PL/pgSQL its compiled
+	 * form).  Versions may be written in a shorter-lived context than the
+	 * target's, so look them up now, in the executor state's context.
+	 */
+	if (trigdesc != NULL)
+	{
+		for (int i = 0; i < trigdesc->numtriggers; i++)
+			fmgr_info_cxt(trigdesc->triggers[i].tgfoid,
+						  &target->relinfo->ri_TrigFunctions[i],
+						  target->estate->es_query_cxt);
+	}
+
+	target->newslot = ExecInitExtraTupleSlot(target->estate,
+											 RelationGetDescr(rel),
+											 &TTSOpsVirtual);
+	target->updslot = ExecInitExtraTupleSlot(target->estate,
+											 RelationGetDescr(rel),
+											 &TTSOpsVirtual);
+	target->oldslot = table_slot_create(rel, &target->estate->es_tupleTable);
+	EvalPlanQualInit(&target->epqstate, target->estate, NULL, NIL, -1);
+	target->speculative = !target->statement &&
+		can_insert_speculatively(target->relinfo);
+	return target;
+}
+
+/* gt_write_table returns the descriptor the target was opened with. */
+GtTable *
+gt_write_table(GtWriteTarget *target)
+{
+	return target->table;
 }
 
 /*
- * store_row fills slot with a new row: the key column values (computed once
- * per call by the caller: the lookup and the insertion use the same), the
- * payload as item, and the stamp.
+ * gt_write_close closes what gt_write_open() opened; the table stays locked
+ * until the end of the transaction.
  */
-static void
-store_row(TupleTableSlot *slot, const ReplicaColumns *cols, Datum hash,
-		  Datum range, Jsonb *payload, bool deleting, int64 update_time)
+void
+gt_write_close(GtWriteTarget *target)
 {
-	gt_exec_row_clear(slot);
-	gt_exec_row_set(slot, cols->hash, hash);
-	if (cols->range)
-		gt_exec_row_set(slot, cols->range, range);
-	gt_exec_row_set(slot, cols->item, JsonbPGetDatum(payload));
-	gt_exec_row_set(slot, cols->time, Int64GetDatum(update_time));
-	gt_exec_row_set(slot, cols->region, CStringGetTextDatum(gt_local_region()));
-	gt_exec_row_set(slot, cols->deleting, BoolGetDatum(deleting));
-	ExecStoreVirtualTuple(slot);
+	ExecCloseIndices(target->relinfo);
+	EvalPlanQualEnd(&target->epqstate);
+	ExecResetTupleTable(target->estate->es_tupleTable, false);
+	FreeExecutorState(target->estate);
+	table_close(target->rel, NoLock);
+	pfree(target);
 }
 
 /*
- * store_update fills slot with the stored row in oldslot, its item, deleting
- * flag and stamp replaced, as the upsert's DO UPDATE and the LWW trigger
- * would.
+ * gt_write_stamp_local stamps next as a local write that replaces stored
+ * (NULL for a new item): this region's name, and an update time later than
+ * stored's, taken now, under the row lock (see NOTES).
  */
-static void
-store_update(TupleTableSlot *slot, TupleTableSlot *oldslot,
-			 const ReplicaColumns *cols, Jsonb *payload, bool deleting)
+void
+gt_write_stamp_local(const GtVersion *stored, GtVersion *next)
 {
-	int			natts = slot->tts_tupleDescriptor->natts;
+	next->update_time = gt_clock_stamp(stored ? stored->update_time + 1 : 0);
+	next->update_region = gt_region_local();
+}
+
+/* Reads the version the locked row in slot holds into *version. */
+static void
+read_version(GtTable *table, TupleTableSlot *slot, GtVersion *version)
+{
 	bool		isnull;
-	Datum		old_time = slot_getattr(oldslot, cols->time, &isnull);
+	Datum		d;
+
+	version->item = slot_getattr(slot, table->item_att, &isnull);
+	if (isnull)					/* not an item: one without attributes */
+		version->item = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+	d = slot_getattr(slot, table->time_att, &isnull);
+	version->update_time = isnull ? 0 : DatumGetInt64(d);
+	d = slot_getattr(slot, table->region_att, &isnull);
+	version->update_region = isnull ? "" : TextDatumGetCString(d);
+	d = slot_getattr(slot, table->deleting_att, &isnull);
+	version->deleting = isnull ? false : DatumGetBool(d);
+}
+
+/* Fills slot with a row holding only the key column values. */
+static void
+store_key(GtWriteTarget *target, TupleTableSlot *slot, Datum hash,
+		  Datum range)
+{
+	GtTable    *table = target->table;
+
+	gt_exec_row_clear(slot);
+	gt_exec_row_set(slot, table->hash_att, hash);
+	if (table->range_att != InvalidAttrNumber)
+		gt_exec_row_set(slot, table->range_att, range);
+}
+
+/* Sets the item and metadata columns of slot to version's. */
+static void
+set_version(GtTable *table, TupleTableSlot *slot, const GtVersion *version)
+{
+	gt_exec_row_set(slot, table->item_att, version->item);
+	gt_exec_row_set(slot, table->time_att, Int64GetDatum(version->update_time));
+	gt_exec_row_set(slot, table->region_att,
+					CStringGetTextDatum(version->update_region));
+	gt_exec_row_set(slot, table->deleting_att, BoolGetDatum(version->deleting));
+}
+
+/*
+ * update_stored writes next over the locked row in oldslot, keeping its
+ * other columns, through the executor.
+ */
+static void
+update_stored(GtWriteTarget *target, const GtVersion *next)
+{
+	TupleTableSlot *oldslot = target->oldslot;
+	TupleTableSlot *slot = target->updslot;
+	int			natts = slot->tts_tupleDescriptor->natts;
 
 	slot_getallattrs(oldslot);
 	ExecClearTuple(slot);
 	memcpy(slot->tts_values, oldslot->tts_values, natts * sizeof(Datum));
 	memcpy(slot->tts_isnull, oldslot->tts_isnull, natts * sizeof(bool));
-	gt_exec_row_set(slot, cols->item, JsonbPGetDatum(payload));
-	gt_exec_row_set(slot, cols->deleting, BoolGetDatum(deleting));
-	gt_exec_row_set(slot, cols->time,
-					Int64GetDatum(gt_local_write_time(isnull ? 1 :
-													  DatumGetInt64(old_time) + 1)));
-	gt_exec_row_set(slot, cols->region, CStringGetTextDatum(gt_local_region()));
+	set_version(target->table, slot, next);
 	ExecStoreVirtualTuple(slot);
+	EvalPlanQualSetSlot(&target->epqstate, slot);
+	ExecSimpleRelationUpdate(target->relinfo, target->estate,
+							 &target->epqstate, oldslot, slot);
 }
 
 /*
- * gt_item_write writes payload (an item, or with deleting a key) to the
- * replica table relid, whose key schema is keys, stamped as a local write.
- * Returns false, having done nothing, if this path cannot be taken (see
- * NOTES).  The payload must have been validated.
+ * insert_new inserts next as a new row with the key in target->newslot,
+ * through the executor.  Returns false, having left nothing visible, if the
+ * key was inserted meanwhile.
  */
-bool
-gt_item_write(Oid relid, const GtKeySchema *keys, Jsonb *payload,
-			  bool deleting)
+static bool
+insert_new(GtWriteTarget *target, const GtVersion *next)
 {
-	Relation	rel;
-	ReplicaColumns cols;
-	Oid			pkoid;
-	EState	   *estate;
-	ResultRelInfo *relinfo;
-	TupleTableSlot *newslot;
-	TupleTableSlot *oldslot;
-	EPQState	epqstate;
+	TupleTableSlot *slot = target->newslot;
+
+	set_version(target->table, slot, next);
+	ExecStoreVirtualTuple(slot);
+	if (target->speculative)
+		return gt_exec_row_insert_if_new(target->relinfo, target->estate,
+										 slot, target->table->pk_index);
+	/* A key inserted meanwhile fails on the primary key. */
+	ExecSimpleRelationInsert(target->relinfo, target->estate, slot);
+	return true;
+}
+
+/*
+ * upsert_plan returns the statement path's prepared statement for table,
+ * making it on first use: $1 (and $2) the key column values, then the
+ * item, the deleting flag, and whether the decision was made on a stored
+ * row.  Must be called inside SPI.
+ */
+static SPIPlanPtr
+upsert_plan(GtTable *table)
+{
+	StringInfoData sql;
+	StringInfoData keys;
+	Oid			types[5];
+	int			nkeys = table->keys.range_name ? 2 : 1;
+
+	if (table->plans[GT_PLAN_UPSERT] != NULL)
+		return table->plans[GT_PLAN_UPSERT];
+	initStringInfo(&keys);
+	appendStringInfoString(&keys, quote_identifier(table->keys.hash_name));
+	types[0] = gt_item_key_type(table->keys.hash_type);
+	if (nkeys == 2)
+	{
+		appendStringInfo(&keys, ", %s", quote_identifier(table->keys.range_name));
+		types[1] = gt_item_key_type(table->keys.range_type);
+	}
+	types[nkeys] = JSONBOID;
+	types[nkeys + 1] = BOOLOID;
+	types[nkeys + 2] = BOOLOID;
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "INSERT INTO %s AS t (%s, %s, %s) VALUES ($1%s, $%d, $%d) "
+					 "ON CONFLICT (%s) DO UPDATE SET %s = excluded.%s, %s = excluded.%s "
+					 "WHERE $%d",
+					 table->qualified_name, keys.data, GT_COL_ITEM, GT_COL_DELETING,
+					 nkeys == 2 ? ", $2" : "", nkeys + 1, nkeys + 2,
+					 keys.data, GT_COL_ITEM, GT_COL_ITEM,
+					 GT_COL_DELETING, GT_COL_DELETING, nkeys + 3);
+	return gt_table_keep_plan(table, GT_PLAN_UPSERT, sql.data, nkeys + 3, types);
+}
+
+/*
+ * upsert_statement writes next through the statement path (see NOTES).
+ * Returns false if the decision was made on a new key and the key was
+ * inserted meanwhile.
+ */
+static bool
+upsert_statement(GtWriteTarget *target, Datum hash, Datum range, bool found,
+				 const GtVersion *next)
+{
+	GtTable    *table = target->table;
+	Datum		values[5];
+	int			n = 0;
+	bool		written;
+
+	values[n++] = hash;
+	if (table->keys.range_name)
+		values[n++] = range;
+	values[n++] = next->item;
+	values[n++] = BoolGetDatum(next->deleting);
+	values[n++] = BoolGetDatum(found);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_plan(upsert_plan(table), values, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write an item of table \"%s\"", table->name);
+	written = SPI_processed > 0;
+	SPI_finish();
+	return written;
+}
+
+/*
+ * gt_write_item writes the item whose key attributes key holds, as decide
+ * decides (see NOTES): it is called with the stored version, or NULL if the
+ * key is new, and its last decision is returned.  With probably_new, a key
+ * most likely new here (a new row where it was written), the insertion is
+ * tried first, saving a look-up.  Runs as a command of its own in the
+ * caller's transaction, which must have an active snapshot.  May ERROR.
+ */
+GtDecision
+gt_write_item(GtWriteTarget *target, Jsonb *key, bool probably_new,
+			  GtDecider decide, void *arg)
+{
+	GtTable    *table = target->table;
+	EState	   *estate = target->estate;
+	GtVersion	stored;
+	GtVersion	next;
+	GtDecision	decision;
 	Datum		hash;
 	Datum		range = (Datum) 0;
+	bool		try_insert_first = probably_new && target->speculative;
+	bool		fires = !target->statement &&
+		target->relinfo->ri_TrigDesc != NULL;
 
-	if (!session_allows(relid))
-		return false;
-	rel = table_open(relid, RowExclusiveLock);
-	pkoid = RelationGetPrimaryKeyIndex(rel);
-	if (!OidIsValid(pkoid) || !plain_replica(rel, keys, &cols))
-	{
-		table_close(rel, NoLock);
-		return false;
-	}
+	hash = gt_item_key_datum(key, table->keys.hash_name, table->keys.hash_type);
+	if (table->keys.range_name)
+		range = gt_item_key_datum(key, table->keys.range_name,
+								  table->keys.range_type);
 
-	/* No triggers: the LWW trigger's work is done here. */
-	estate = gt_exec_row_state(rel, RowExclusiveLock, NULL, &relinfo);
-	if (!gt_exec_row_plain_indexes(relinfo))
-	{
-		ExecCloseIndices(relinfo);
-		FreeExecutorState(estate);
-		table_close(rel, NoLock);
-		return false;
-	}
-	newslot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel),
-									 &TTSOpsVirtual);
-	oldslot = table_slot_create(rel, &estate->es_tupleTable);
-	EvalPlanQualInit(&epqstate, estate, NULL, NIL, -1);
-
-	/* Like a statement of its own (SPI would do the same). */
+	/* A statement of its own: it sees what came before it. */
 	CommandCounterIncrement();
 	estate->es_output_cid = GetCurrentCommandId(true);
+	if (fires)
+		AfterTriggerBeginQuery();
 
-	/*
-	 * The key is looked up first: a new key costs one more descent of the
-	 * primary key, but a stored one does not cost a speculative insertion
-	 * that is then killed.  If the key appears after the look-up, the
-	 * insertion finds it, and the next round updates it.
-	 */
-	hash = gt_item_key_datum(payload, keys->hash_name, keys->hash_type);
-	if (cols.range)
-		range = gt_item_key_datum(payload, keys->range_name, keys->range_type);
-	store_row(newslot, &cols, hash, range, payload, deleting, 0);
 	for (;;)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (RelationFindReplTupleByIndex(rel, pkoid, LockTupleExclusive,
-										 newslot, oldslot))
-		{
-			TupleTableSlot *updslot = ExecInitExtraTupleSlot(estate,
-															 RelationGetDescr(rel),
-															 &TTSOpsVirtual);
+		bool		found = false;
 
-			store_update(updslot, oldslot, &cols, payload, deleting);
-			EvalPlanQualSetSlot(&epqstate, updslot);
-			ExecSimpleRelationUpdate(relinfo, estate, &epqstate, oldslot,
-									 updslot);
+		CHECK_FOR_INTERRUPTS();
+		store_key(target, target->newslot, hash, range);
+		if (try_insert_first)
+			try_insert_first = false;
+		else
+		{
+			ExecStoreVirtualTuple(target->newslot);
+			found = RelationFindReplTupleByIndex(target->rel, table->pk_index,
+												 LockTupleExclusive,
+												 target->newslot,
+												 target->oldslot);
+			store_key(target, target->newslot, hash, range);
+		}
+		if (found)
+			read_version(table, target->oldslot, &stored);
+
+		memset(&next, 0, sizeof(next));
+		decision = decide(found ? &stored : NULL, &next, arg);
+		if (decision == GT_DECISION_KEEP)
+			break;
+		if (target->statement)
+		{
+			if (upsert_statement(target, hash, range, found, &next))
+				break;
+		}
+		else if (found)
+		{
+			update_stored(target, &next);
 			break;
 		}
-		store_row(newslot, &cols, hash, range, payload, deleting,
-				  gt_local_write_time(0));
-		if (gt_exec_row_insert_if_new(relinfo, estate, newslot, pkoid))
+		else if (insert_new(target, &next))
 			break;
+		/* The key was inserted meanwhile: decide again on that version. */
 	}
 
-	ExecCloseIndices(relinfo);
-	EvalPlanQualEnd(&epqstate);
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
-	table_close(rel, NoLock);
-	return true;
+	if (fires)
+		AfterTriggerEndQuery(estate);
+	ExecClearTuple(target->oldslot);
+	ExecClearTuple(target->newslot);
+	ExecClearTuple(target->updslot);
+	ResetPerTupleExprContext(estate);
+	return decision;
 }

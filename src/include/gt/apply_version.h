@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * apply_version.h
- *		Applying one replicated item version to a replica table.
+ *		Applying item versions received from another region.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -15,9 +15,10 @@
 
 #include "gt/proto.h"
 
-extern void gt_apply_version_init(void);
-extern void gt_apply_version_begin(void);
+/* Applies one version received from region source, in the caller's transaction. */
 extern void gt_apply_version(const GtVersionMsg *msg, const char *source);
+
+/* Closes what the transaction's versions were applied with; before commit. */
 extern void gt_apply_version_end(void);
 
 #endif							/* GT_APPLY_VERSION_H */

@@ -21,7 +21,6 @@
 #define GT_ITEM_MAX_NAME_LEN		65535	/* bytes of UTF-8 */
 #define GT_ITEM_MAX_HASH_KEY_LEN	2048	/* bytes */
 #define GT_ITEM_MAX_RANGE_KEY_LEN	1024	/* bytes */
-#define GT_ITEM_MAX_DIGITS			38	/* significant digits of a number */
 
 typedef struct GtKeySchema
 {
@@ -39,6 +38,12 @@ extern void gt_item_validate_item(Jsonb *item, const GtKeySchema *ks);
  * its key column holds it; ERRORs if item lacks it.
  */
 extern Datum gt_item_key_datum(Jsonb *item, const char *attname, char type);
+
+/* The type of the key column of a key attribute of type 'S', 'N' or 'B'. */
+extern Oid	gt_item_key_type(char type);
+
+/* The key attributes of item alone: what a tombstone holds. */
+extern Jsonb *gt_item_key_only(Jsonb *item, const GtKeySchema *ks);
 
 /* ERRORs unless key holds exactly the key attributes of ks, correctly typed. */
 extern void gt_item_validate_key(Jsonb *key, const GtKeySchema *ks);

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * link.h
- *		Apply worker: streams one peer region's changes and applies them.
+ *		Link worker: streams one peer region's changes and applies them.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -13,9 +13,6 @@
 #ifndef GT_LINK_H
 #define GT_LINK_H
 
-#include "gt/gt.h"
-
-extern PGDLLEXPORT void gt_apply_main(Datum main_arg);
-extern void gt_link_name(char *dst, const char *local, const char *peer);
+extern PGDLLEXPORT void gt_link_main(Datum main_arg);
 
 #endif							/* GT_LINK_H */

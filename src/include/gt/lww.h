@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * lww.h
- *		Last-writer-wins decisions and the hybrid logical clock.
+ *		Last-writer-wins: the order of versions, and the decider of
+ *		versions from other regions.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -13,11 +14,23 @@
 #ifndef GT_LWW_H
 #define GT_LWW_H
 
-extern int64 gt_hlc_next(int64 floor);
-extern void gt_hlc_observe(int64 remote_time);
-extern int64 gt_local_write_time(int64 floor);
-extern int	gt_conflict_compare(int64 time_a, const char *region_a,
-								int64 time_b, const char *region_b);
-extern const char *gt_local_region(void);
+#include "gt/table.h"
+#include "gt/write.h"
+
+/* <0 if version a is older than b, 0 if they are the same, >0 if newer. */
+extern int	gt_lww_compare(int64 time_a, const char *region_a,
+						   int64 time_b, const char *region_b);
+
+/* What gt_lww_decide() decides on. */
+typedef struct GtLwwArg
+{
+	const GtTable *table;
+	const GtVersion *incoming;	/* the version from another region */
+	bool		inserted;		/* a new item where it was written */
+} GtLwwArg;
+
+/* The write primitive's decider for a version from another region. */
+extern GtDecision gt_lww_decide(const GtVersion *stored, GtVersion *next,
+								void *arg);
 
 #endif							/* GT_LWW_H */

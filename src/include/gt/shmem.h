@@ -23,7 +23,7 @@
  * What a link worker reports about its link: its last error, for gt.links,
  * the peer's last watermark, for tombstone collection, and, after a batch of
  * remote transactions failed to commit, where the next worker may batch
- * again (see gt_apply.c).
+ * again (see replication/gt_link.c).
  */
 typedef struct GtLinkState
 {
@@ -38,7 +38,7 @@ typedef struct GtLinkState
 
 /*
  * The first update time a backend's open transaction may have handed out
- * (0: none), and the database it wrote in; see gt_tombstone.c.
+ * (0: none), and the database it wrote in; see conflict/gt_clock.c.
  */
 typedef struct GtStampSlot
 {
@@ -66,13 +66,5 @@ typedef struct GtSharedState
 extern GtSharedState *gt_shared;
 
 extern void gt_shmem_init(void);
-extern void gt_shmem_set_link_error(Oid dboid, const char *peer,
-									XLogRecPtr finish_lsn, const char *message,
-									XLogRecPtr unbatched_until);
-extern XLogRecPtr gt_shmem_get_link_unbatched_until(Oid dboid, const char *peer);
-extern void gt_shmem_clear_link_error(Oid dboid, const char *peer,
-									  bool only_without_lsn);
-extern void gt_shmem_set_link_watermark(Oid dboid, const char *peer,
-										int64 watermark);
 
 #endif							/* GT_SHMEM_H */

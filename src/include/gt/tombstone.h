@@ -13,9 +13,6 @@
 #ifndef GT_TOMBSTONE_H
 #define GT_TOMBSTONE_H
 
-/* Call before a local write takes its first update time in a transaction. */
-extern void gt_tombstone_note_stamp(void);
-
 /* Launcher: publish the watermark and collect, if the interval has passed. */
 extern void gt_tombstone_tick(void);
 

@@ -1,0 +1,94 @@
+/*-------------------------------------------------------------------------
+ *
+ * table.h
+ *		The descriptor of a global table's replica in this region.
+ *
+ * Copyright (c) 2026, pg_global_tables authors
+ *
+ * IDENTIFICATION
+ *		src/include/gt/table.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef GT_TABLE_H
+#define GT_TABLE_H
+
+#include "access/attnum.h"
+#include "executor/spi.h"
+#include "utils/reltrigger.h"
+
+#include "gt/item.h"
+
+/*
+ * Prepared statements other modules make for a table and keep in its
+ * descriptor, which frees them with it (see gt_table.c).
+ */
+typedef enum GtTablePlan
+{
+	GT_PLAN_UPSERT,				/* write/gt_write.c: the statement path */
+	GT_PLAN_GET,				/* write/gt_read.c: GetItem */
+	GT_TABLE_NPLANS
+} GtTablePlan;
+
+/*
+ * Everything the extension's C code knows about the replica of one global
+ * table in this region: read from gt.global_table and gt.replica and from
+ * the replica table's relcache entry, by gt_table.c only.
+ */
+typedef struct GtTable
+{
+	Oid			relid;			/* the replica table */
+	char	   *name;			/* the DynamoDB table name */
+	char	   *qualified_name; /* the replica table, quoted for SQL */
+	GtKeySchema keys;			/* key attribute names and types */
+
+	/* The regions with a replica, this one included, sorted bytewise. */
+	int			nreplicas;
+	char	  **replicas;
+
+	/*
+	 * The replica table, as its relcache entry was when this descriptor was
+	 * built.  complete is false if a column the extension needs is gone,
+	 * named by missing, or the table itself (missing NULL); nothing may then
+	 * read or write its rows.
+	 */
+	bool		complete;
+	const char *missing;
+	Oid			pk_index;
+	AttrNumber	hash_att;
+	AttrNumber	range_att;		/* InvalidAttrNumber without a range key */
+	AttrNumber	item_att;
+	AttrNumber	time_att;
+	AttrNumber	region_att;
+	AttrNumber	deleting_att;
+	bool		other_columns;	/* columns beyond keys, item and metadata */
+	bool		lww_always;		/* the LWW trigger fires ALWAYS */
+	bool		only_our_triggers;	/* no triggers but the LWW and TRUNCATE guards */
+	bool		plain_relation; /* a table, not partition, no RLS or generated columns */
+	TriggerDesc *triggers;		/* its triggers but the LWW trigger, or NULL */
+
+	SPIPlanPtr	plans[GT_TABLE_NPLANS];
+	MemoryContext context;		/* holds all of this */
+} GtTable;
+
+/*
+ * The descriptor of table name or relation relid, or NULL if there is no
+ * such global table here.  Valid until the end of the current transaction.
+ */
+extern GtTable *gt_table_by_name(const char *name);
+extern GtTable *gt_table_by_relid(Oid relid);
+
+/* Does the table have a replica in region? */
+extern bool gt_table_has_replica(const GtTable *table, const char *region);
+
+/*
+ * Prepares sql as the table's statement which, keeps it in the descriptor
+ * and returns it.  Must be called inside SPI.
+ */
+extern SPIPlanPtr gt_table_keep_plan(GtTable *table, GtTablePlan which,
+									 const char *sql, int nargs, Oid *argtypes);
+
+/* ERRORs unless the descriptor is complete (see above). */
+extern void gt_table_check_complete(const GtTable *table);
+
+#endif							/* GT_TABLE_H */
