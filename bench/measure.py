@@ -129,7 +129,7 @@ def role_of(title):
     if title == "postmaster":
         return "postmaster"
     for needle, role in (("walsender", "walsender"),
-                         ("gt apply worker", "apply worker"),
+                         ("gt link worker", "apply worker"),
                          ("logical replication worker", "apply worker"),
                          ("pglogical apply", "apply worker"),
                          ("gt launcher", "launcher"),

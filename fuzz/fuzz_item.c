@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_item.c
- *		libFuzzer target for the item validator, src/gt_item.c.
+ *		libFuzzer target for the item validator, src/item/gt_item.c.
  *
  * Why this file exists: every item and key a client sends goes through
  * gt_item_validate_item or gt_item_validate_key before anything is

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_proto.c
- *		libFuzzer target for the read half of the wire format, src/gt_proto.c.
+ *		libFuzzer target for the read half of the wire format, src/replication/gt_proto.c.
  *
  * Why this file exists: a link worker decodes every CopyData payload its
  * peer sends with gt_proto_read_type and the gt_proto_read_* function of
@@ -10,7 +10,7 @@
  * PostgreSQL code reads them, since PostgreSQL trusts jsonb it reads.  The
  * bytes come over the network from another server, and both the decoder
  * and the check do their own offset arithmetic.  This target decodes
- * fuzzed messages the way apply_message (src/gt_apply.c) and
+ * fuzzed messages the way apply_message (src/replication/gt_link.c) and
  * gt_apply_version do, checks that a malformed message is only ever
  * rejected with a protocol violation, that what was read writes back,
  * through the real gt_proto_write_* functions, to the bytes it came from,
@@ -27,7 +27,7 @@
  *
  * INPUT
  *
- * A chunk, as the apply worker receives it after the 'w' header: one or
+ * A chunk, as a link worker receives it after the 'w' header: one or
  * more messages, each a type byte and its body (protocol version 2 sends a
  * transaction's messages together).  Messages are decoded one after the
  * other, as process_copy_data does, until one is rejected or the input

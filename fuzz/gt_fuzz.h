@@ -4,7 +4,7 @@
  *		A minimal PostgreSQL backend environment for libFuzzer targets.
  *
  * Why this file exists: the fuzz targets run the project's real backend
- * code (src/gt_item.c, src/gt_proto.c) and PostgreSQL's real jsonb input
+ * code (src/item/, src/replication/gt_proto.c) and PostgreSQL's real jsonb input
  * inside one process, without a server.  That code uses palloc and
  * ereport, so something has to create the memory contexts, set the
  * database encoding, turn ereport(ERROR) into "input rejected", free each

@@ -6,7 +6,7 @@
  *
  * Why this file exists: the seeds in fuzz/proto/seeds/ must be messages
  * the output plugin could really send, so they are not written by hand
- * but by src/gt_proto.c itself, with items as jsonb_in stores them:
+ * but by src/replication/gt_proto.c itself, with items as jsonb_in stores them:
  * "fuzz/run --write-seeds" builds this program and runs it.  It also
  * writes malformed messages derived from real ones: framing (cut short,
  * lengths past the end, unknown flags and types) and items that
@@ -227,7 +227,7 @@ write_seed(const char *name, const char *data, int len)
 
 /*
  * Writes a VERSION message to buf (reset first) with the item json as
- * jsonb_in makes it, as gt_output.c sends the stored jsonb value.  Returns
+ * jsonb_in makes it, as the output plugin sends the stored jsonb value.  Returns
  * the offset in buf of the item's bytes.
  */
 static int

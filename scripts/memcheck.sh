@@ -3,7 +3,7 @@
 # fails if any server reported a memory error or undefined behaviour.
 #
 # Why it exists: most of pg_global_tables' C code (the output plugin, the
-# link and apply workers, the launcher, the LWW trigger) runs only while
+# link workers, the launcher, the LWW trigger) runs only while
 # regions replicate, inside server processes that the tests start
 # themselves, in a server that is not instrumented (Debian's).  So the
 # checker has to go into every server process the tests start: pg_regress's

@@ -4,7 +4,8 @@ SET synchronous_commit = on;
 
 -- Last-writer-wins, driven through the apply path in one database: a
 -- session with a replication origin applies versions "from another region"
--- with the statement the apply worker uses, and the LWW trigger decides.
+-- through the write primitive, as a link worker does (gt._apply_sql), and
+-- last-writer-wins decides.
 -- Versions are ordered by update time, then by update region bytewise.
 
 SELECT gt.create_table('{"TableName": "regress_lww",

@@ -4,7 +4,7 @@ SET synchronous_commit = on;
 
 -- PutItem and DeleteItem write through the executor directly when nothing
 -- about the table or the session could make the upsert statement behave
--- differently, and through the statement otherwise (gt_item_write.c).  Both
+-- differently, and through the statement otherwise (src/write/gt_write.c).  Both
 -- must give the same result: these cases are the ones where they could
 -- differ.
 

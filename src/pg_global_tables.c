@@ -23,7 +23,7 @@
 
 PG_MODULE_MAGIC;
 
-int			gt_apply_retry_interval = 5000;
+int			gt_link_retry_interval = 5000;
 int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
 int			gt_tombstone_collect_interval = 60000;
@@ -57,10 +57,10 @@ static const struct config_enum_entry log_level_options[] = {
 void
 _PG_init(void)
 {
-	DefineCustomIntVariable("gt.apply_retry_interval",
+	DefineCustomIntVariable("gt.link_retry_interval",
 							"Time to wait before restarting a failed link worker.",
 							NULL,
-							&gt_apply_retry_interval,
+							&gt_link_retry_interval,
 							5000, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);

@@ -22,9 +22,8 @@
  *
  *		The short forms gt.put_item(table, item) and gt.delete_item(table,
  *		key) pass their argument on instead of building a request around it
- *		(building it and taking the item out again was about 4 % of
- *		gt.put_item's own CPU); with a NULL argument they build the request,
- *		so that the errors are the request form's.
+ *		and taking the item out again; with a NULL argument they build the
+ *		request, so that the errors are the request form's.
  *
  *-------------------------------------------------------------------------
  */

@@ -69,7 +69,7 @@ gt_request_check(Jsonb *request, const char *operation,
 				appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", allowed[i]);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown parameter \"%s\" in %s request", key, operation),
+					 errmsg("unrecognized parameter \"%s\" in %s request", key, operation),
 					 errhint("Known parameters are: %s.", list.data)));
 		}
 	}

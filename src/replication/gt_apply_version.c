@@ -21,9 +21,8 @@
  *		for writing (gt_write_open(): the table, its indexes, an executor
  *		state and its slots); it serves every further version of that table
  *		in the transaction and is closed by gt_apply_version_end() before
- *		the transaction commits.  Opening it per version (a lock, a relcache
- *		look-up and an IndexInfo per index, each time) was a sixth of a link
- *		worker's time on a large transaction.  What one version needs is
+ *		the transaction commits, instead of a lock, a relcache look-up and
+ *		an IndexInfo per index for each version.  What one version needs is
  *		allocated in the caller's per-message context or in the executor's
  *		per-tuple context, so a transaction of any size runs in the same
  *		memory.

@@ -20,7 +20,7 @@
  *		wakes it.  Each launcher reads gt.replica every naptime and keeps one
  *		link worker running per peer region that shares a table with it,
  *		stopping workers of peers that no longer do.  A link worker that dies
- *		is restarted after "gt.apply_retry_interval" (core launcher.c does the
+ *		is restarted after "gt.link_retry_interval" (core launcher.c does the
  *		same per subscription).  Template databases are skipped, so CREATE
  *		DATABASE is never blocked by us.  Every
  *		"gt.tombstone_collect_interval" a launcher also sends its region's
@@ -399,10 +399,10 @@ gt_launcher_main(Datum main_arg)
 				continue;
 			if (c->handle != NULL &&
 				!TimestampDifferenceExceeds(c->last_start, now,
-											gt_apply_retry_interval))
+											gt_link_retry_interval))
 				continue;
-			snprintf(name, sizeof(name), "gt apply worker for region \"%s\"", peer);
-			start_child(c, "gt_link_main", "gt apply worker", name);
+			snprintf(name, sizeof(name), "gt link worker for region \"%s\"", peer);
+			start_child(c, "gt_link_main", "gt link worker", name);
 		}
 		foreach(lc, children)
 		{

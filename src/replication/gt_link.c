@@ -72,7 +72,7 @@
  *
  *	  Errors
  *		An error ends the worker (exit code 1) after the transaction is rolled
- *		back; the launcher restarts it after "gt.apply_retry_interval".  An
+ *		back; the launcher restarts it after "gt.link_retry_interval".  An
  *		error context names the peer, the table and the remote transaction,
  *		and the error is kept in shared memory for gt.links until the link
  *		works again.  A transaction that can never apply here (a poison
@@ -593,7 +593,7 @@ start_streaming(const char *conninfo, XLogRecPtr startpos)
 	}
 	PQclear(res);
 	ereport(LOG,
-			(errmsg("gt apply worker for region \"%s\" started streaming at %X/%X",
+			(errmsg("gt link worker for region \"%s\" started streaming at %X/%X",
 					peer_region, LSN_FORMAT_ARGS(startpos))));
 }
 

@@ -2,7 +2,7 @@
  *
  * gt_proto.c
  *		Wire format of pg_global_tables' replication stream: the write half
- *		used by the output plugin and the read half used by apply workers.
+ *		used by the output plugin and the read half used by link workers.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -10,9 +10,13 @@
  *		src/replication/gt_proto.c
  *
  * NOTES
- *		Protocol version 1.  Every message is one CopyData payload starting
- *		with a type byte; integers are network byte order, strings and bytes
- *		are a 32-bit length and that many bytes (no terminator, no encoding
+ *		Protocol version 2 (gt/proto.h; version 1 sent one message per
+ *		CopyData).  The messages of a transaction travel in chunks: one
+ *		CopyData payload holds one or more whole messages, back to back, up
+ *		to a commit or about 64 kB (replication/gt_output.c), and the
+ *		receiver reads until the payload ends.  Every message starts with a
+ *		type byte; integers are network byte order, strings and bytes are a
+ *		32-bit length and that many bytes (no terminator, no encoding
  *		conversion: all regions of a global table share the server encoding
  *		UTF8 that jsonb requires for the \u escapes items use).  Items are
  *		sent in jsonb's binary form, which is the same on every platform
@@ -29,7 +33,7 @@
  *		   commits after this message has a later update time (see
  *		   gt_tombstone.c)
  *
- *		The output plugin and the apply worker share no other state: this file
+ *		The output plugin and the link worker share no other state: this file
  *		is where they meet.
  *
  *-------------------------------------------------------------------------

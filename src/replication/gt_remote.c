@@ -2,7 +2,7 @@
  *
  * gt_remote.c
  *		Connections to other regions: how table management reaches the other
- *		replicas of a table, and how apply workers reach their source.
+ *		replicas of a table, and how link workers reach their source.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -152,7 +152,7 @@ gt_remote_exec(PG_FUNCTION_ARGS)
 				primary = pchomp(PQerrorMessage(conn));
 			ereport(ERROR,
 					(errcode(code),
-					 errmsg("%s", primary),
+					 errmsg_internal("%s", primary),
 					 detail ? errdetail_internal("%s", detail) : 0,
 					 hint ? errhint("%s", hint) : 0,
 					 errcontext("in region \"%s\"", region)));

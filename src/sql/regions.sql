@@ -76,7 +76,7 @@ BEGIN
     -- does) so that a fixed registration takes effect now.
     PERFORM pg_catalog.pg_terminate_backend(a.pid)
         FROM pg_catalog.pg_stat_activity a
-        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt link worker'
           AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
           AND a.application_name OPERATOR(pg_catalog.=)
               gt._link_name((SELECT r.name FROM gt.region r), register_region.name);

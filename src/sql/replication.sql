@@ -17,7 +17,7 @@ DECLARE
 BEGIN
     LOOP
         -- A peer is caught up when the slot kept for it has been confirmed,
-        -- by its apply worker, past everything committed before the call.
+        -- by its link worker, past everything committed before the call.
         SELECT pg_catalog.count(*) INTO behind
             FROM gt._peers() p (region_name)
             LEFT JOIN pg_catalog.pg_replication_slots s
@@ -149,7 +149,7 @@ BEGIN
     -- The worker reads requests when it starts: restart it.
     PERFORM pg_catalog.pg_terminate_backend(a.pid)
         FROM pg_catalog.pg_stat_activity a
-        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+        WHERE a.backend_type OPERATOR(pg_catalog.=) 'gt link worker'
           AND a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
           AND a.application_name OPERATOR(pg_catalog.=) gt._link_name(gt.local_region(), skip_transaction.peer);
 END
@@ -163,7 +163,7 @@ CREATE VIEW gt.links AS
            s.confirmed_flush_lsn AS peer_confirmed_lsn,
            o.external_id AS origin_name,
            o.remote_lsn AS applied_remote_lsn,
-           w.pid AS apply_pid,
+           w.pid AS worker_pid,
            e.error_time AS last_error_time,
            e.message AS last_error,
            e.finish_lsn AS last_error_finish_lsn,
@@ -177,6 +177,6 @@ CREATE VIEW gt.links AS
     LEFT JOIN pg_catalog.pg_stat_activity w
         ON w.application_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
        AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
-       AND w.backend_type OPERATOR(pg_catalog.=) 'gt apply worker'
+       AND w.backend_type OPERATOR(pg_catalog.=) 'gt link worker'
     LEFT JOIN gt._link_state() e ON e.peer OPERATOR(pg_catalog.=) p.region_name;
 COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';

@@ -1,9 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * gt_exec_row.c
- *		Executor helpers for writing single rows of replica tables, shared
- *		by the link workers' apply path (gt_apply_version.c) and the item
- *		API's direct write path (gt_item_write.c).
+ *		Executor helpers for writing single rows of replica tables, for the
+ *		write primitive's executor path (gt_write.c).
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -11,7 +10,7 @@
  *		src/write/gt_exec_row.c
  *
  * NOTES
- *		Both paths write a row the way core's apply worker does: an executor
+ *		A row is written the way core's apply worker does it: an executor
  *		state without a plan, one result relation with its indexes open,
  *		and ExecSimpleRelationUpdate() or an insertion.  A row whose key is
  *		most likely new is inserted speculatively, as INSERT ... ON CONFLICT

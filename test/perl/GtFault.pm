@@ -108,7 +108,7 @@ sub gtf_node
 	$node->append_conf('postgresql.conf',
 		PostgreSQL::Test::Utils::slurp_file('test/pg_global_tables.conf'));
 	$node->append_conf('postgresql.conf',
-		"gt.launcher_naptime = 100\ngt.apply_retry_interval = 200\n"
+		"gt.launcher_naptime = 100\ngt.link_retry_interval = 200\n"
 		  . "listen_addresses = '127.0.0.1'\nmax_connections = 40\n"
 		  . "shared_buffers = 16MB\nlog_min_messages = info\n");
 	$node->append_conf('postgresql.conf', "$_ = $conf{$_}") foreach sort keys %conf;
@@ -378,7 +378,7 @@ sub gtf_restart_workers
 	my ($node, $region) = @_;
 	return $node->safe_psql($region, qq{
 		SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE (datname = '$region' AND backend_type IN ('gt apply worker', 'gt launcher'))
+		WHERE (datname = '$region' AND backend_type IN ('gt link worker', 'gt launcher'))
 		   OR (backend_type = 'walsender' AND datname = '$region')});
 }
 

@@ -38,7 +38,7 @@ sub gt_new_node
 	$node->append_conf('postgresql.conf',
 		PostgreSQL::Test::Utils::slurp_file('test/pg_global_tables.conf'));
 	$node->append_conf('postgresql.conf',
-		"gt.launcher_naptime = 100\ngt.apply_retry_interval = 200\n");
+		"gt.launcher_naptime = 100\ngt.link_retry_interval = 200\n");
 	$node->start;
 	return $node;
 }

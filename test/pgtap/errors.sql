@@ -19,7 +19,7 @@ SELECT throws_ok($$SELECT gt.describe_table('regress;errors')$$,
 SELECT throws_ok($$SELECT gt.create_table('{"TableName": "x"}')$$,
     '22023', 'invalid table name "x"', 'CreateTable checks the table name');
 SELECT throws_ok($$SELECT gt.put_item('{"TableName": "regress_errors", "Item": {}, "Expected": {}}')$$,
-    '22023', 'unknown parameter "Expected" in PutItem request', 'an unknown parameter');
+    '22023', 'unrecognized parameter "Expected" in PutItem request', 'an unrecognized parameter');
 SELECT throws_ok($$SELECT gt.put_item('{"Item": {"id": {"S": "a"}}}')$$,
     '22023', 'PutItem request is missing required parameter "TableName"', 'a missing TableName');
 SELECT throws_ok($$SELECT gt.put_item('regress_errors', '{"id": {"S": "a"}, "x": {"Z": "1"}}')$$,

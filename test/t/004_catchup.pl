@@ -53,8 +53,8 @@ $a->safe_psql('ca-central-1', q{
 	                                        'v', jsonb_build_object('N', g::text))
 	FROM generate_series(1, 20000) g});
 $b->poll_query_until('sa-east-1',
-	q{SELECT count(*) > 0 FROM pg_stat_activity WHERE backend_type = 'gt apply worker' AND state = 'active'})
-  or diag('the apply worker was not seen applying; crashing anyway');
+	q{SELECT count(*) > 0 FROM pg_stat_activity WHERE backend_type = 'gt link worker' AND state = 'active'})
+  or diag('the link worker was not seen applying; crashing anyway');
 $b->stop('immediate');
 $b->start;
 gt_wait($a, 'ca-central-1');

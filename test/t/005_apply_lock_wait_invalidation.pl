@@ -33,7 +33,7 @@ $holder->query_safe('LOCK TABLE regress_lockwait IN ACCESS EXCLUSIVE MODE');
 gt_put($node, 'af-south-1', 'regress_lockwait', 'second', '2');
 $node->poll_query_until('me-south-1', q{
 	SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-	WHERE a.backend_type = 'gt apply worker' AND NOT l.granted})
+	WHERE a.backend_type = 'gt link worker' AND NOT l.granted})
   or die 'the link worker never waited for the lock';
 $holder->query_safe(q{COMMENT ON TABLE regress_lockwait IS 'changed while a link worker waits'});
 # Enough catalog changes elsewhere that the waiting worker falls behind the

@@ -205,7 +205,7 @@ is($res->{written_twice}, 0, 'no version was written twice in any region (exactl
 foreach my $r (@regions)
 {
 	ok($r->{node}->poll_query_until($r->{name},
-			q{SELECT count(*) = 2 FROM gt.links WHERE peer_connected AND apply_pid IS NOT NULL}),
+			q{SELECT count(*) = 2 FROM gt.links WHERE peer_connected AND worker_pid IS NOT NULL}),
 		"$r->{name}: both links streaming again");
 }
 

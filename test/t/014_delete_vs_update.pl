@@ -82,7 +82,7 @@ foreach my $first_region (@regions)
 			$s{$c1}->query_safe('COMMIT');
 			ok($node->poll_query_until($c2, qq{
 					SELECT count(*) > 0 FROM pg_stat_activity
-					WHERE datname = '$c2' AND backend_type = 'gt apply worker'
+					WHERE datname = '$c2' AND backend_type = 'gt link worker'
 					  AND wait_event_type = 'Lock'}),
 				"$what: the version from $c1 waits for the row lock in $c2");
 			$s{$c2}->query_safe('COMMIT');

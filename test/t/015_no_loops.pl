@@ -20,7 +20,7 @@ use GtFault;
 
 
 # The number of VERSION messages in the chunks a slot sent (one hex string
-# per line; a chunk holds several messages, see gt_output.c and gt_proto.c).
+# per line; a chunk holds several messages, see src/replication/gt_output.c and gt_proto.c).
 sub count_versions
 {
 	my ($hex_chunks) = @_;

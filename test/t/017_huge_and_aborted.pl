@@ -42,7 +42,7 @@ is($node->safe_psql('eu-south-1', q{SELECT string_agg(id || '=' || item::text, '
 
 #### One huge transaction, with the receiver's memory sampled throughout
 my $pid = $node->safe_psql('eu-south-1',
-	q{SELECT apply_pid FROM gt.links WHERE peer = 'eu-north-1'});
+	q{SELECT worker_pid FROM gt.links WHERE peer = 'eu-north-1'});
 ok($pid =~ /^\d+$/, 'the link worker is running');
 
 # Private (anonymous) memory, in kB: shared buffers are not the worker's.

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, pg_global_tables authors
 #
 # A link worker applies a backlog of the peer's transactions in batches, one
-# local transaction for many remote ones (gt_apply.c, NOTES "Batches").
+# local transaction for many remote ones (src/replication/gt_link.c, NOTES "Batches").
 # This test makes a backlog by holding the replica table locked in the
 # receiving region while the source commits single-row transactions, then:
 #
@@ -38,11 +38,11 @@ sub set_for_link_worker
 	return if $node->safe_psql('postgres', q{SELECT count(*) FROM pg_database WHERE datname = 'bt-dst'}) eq '0';
 	my $old = $node->safe_psql('bt-dst', q{
 		SELECT pid FROM pg_stat_activity
-		WHERE backend_type = 'gt apply worker' AND datname = current_database()});
+		WHERE backend_type = 'gt link worker' AND datname = current_database()});
 	$node->safe_psql('bt-dst', qq{SELECT pg_terminate_backend($old)});
 	$node->poll_query_until('bt-dst', qq{
 		SELECT count(*) = 1 FROM pg_stat_activity
-		WHERE backend_type = 'gt apply worker' AND datname = current_database()
+		WHERE backend_type = 'gt link worker' AND datname = current_database()
 		  AND pid <> $old})
 	  or die 'the link worker did not come back';
 	return;
@@ -65,7 +65,7 @@ sub backlog
 	$node->safe_psql('bt-src', join('', map { $make->($_) . ";\n" } 1 .. $n));
 	$node->poll_query_until('bt-dst', q{
 		SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-		WHERE a.backend_type = 'gt apply worker' AND NOT l.granted})
+		WHERE a.backend_type = 'gt link worker' AND NOT l.granted})
 	  or die 'the link worker never waited for the lock';
 	$holder->query_safe('COMMIT');
 	$holder->quit;

@@ -35,7 +35,7 @@
 #define GT_WATERMARK_PREFIX		"gt.watermark"
 
 /* GUCs (pg_global_tables.c) */
-extern int	gt_apply_retry_interval;
+extern int	gt_link_retry_interval;
 extern int	gt_launcher_naptime;
 extern int	gt_clock_offset;
 extern int	gt_tombstone_collect_interval;

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * proto.h
- *		Wire format between the output plugin and the apply worker.
+ *		Wire format between the output plugin and the link worker.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
@@ -66,7 +66,7 @@ extern void gt_proto_write_version(StringInfo out, const GtVersionMsg *msg);
 extern void gt_proto_write_commit(StringInfo out, const GtCommitMsg *msg);
 extern void gt_proto_write_watermark(StringInfo out, int64 watermark);
 
-/* read half, used by the apply worker */
+/* read half, used by the link worker */
 extern char gt_proto_read_type(StringInfo in);
 extern void gt_proto_read_begin(StringInfo in, GtBeginMsg *msg);
 extern void gt_proto_read_version(StringInfo in, GtVersionMsg *msg);
