@@ -238,6 +238,10 @@ def summary_rows(R, out):
             else:
                 add(label, R[k % "gt"], "built-in", R[k % "builtin"], "rows/s")
             add(label, R[k % "gt"], "pglogical", R[k % "pglogical"], "rows/s")
+            cpu = lambda sys_: apply_cpu_us(out, sys_, topo, shape)
+            label = "apply worker CPU µs per row, %s, %s (lower is better)" % (sl, tl)
+            add(label, cpu("gt"), "built-in", cpu("builtin"), "µs")
+            add(label, cpu("gt"), "pglogical", cpu("pglogical"), "µs")
     for p in ("p50", "p99"):
         k = "lag/oneway/2/%%s/%s_ms" % p
         label = "lag %s, 2 regions one-way (lower is better)" % p
@@ -283,6 +287,32 @@ def procmon(out, label):
             return json.load(f)
     except OSError:
         return None
+
+
+def apply_cpu_us(out, sys_, topo, shape):
+    """CPU of the process applying region-a's rows in region-b, in µs per
+    row, in the apply scenario's runs of sys_ in topo with shape (the median
+    of the rounds for the big transaction).  gt's other link worker, which
+    streams region-b's (absent) changes to region-a, is not counted."""
+    values = []
+    for path in glob.glob(os.path.join(out, "procmon", "apply-%s-%s-%s*.json" % (sys_, topo, shape))):
+        label = os.path.basename(path)[:-5]
+        try:
+            with open(os.path.join(out, "apply", label[len("apply-"):] + ".json")) as f:
+                rows = json.load(f)["rows"]
+            with open(path) as f:
+                procs = json.load(f)["processes"]
+        except (OSError, KeyError, ValueError):
+            continue
+        cpu = sum(p["cpu"] - p["cpu0"] for p in procs
+                  if p["role"] == "apply worker"
+                  and (sys_ != "gt" or 'for region "region-a"' in p["title"]))
+        if rows:
+            values.append(cpu * 1e6 / rows)
+    if not values:
+        return None
+    values.sort()
+    return values[len(values) // 2]
 
 
 def memory_rows(out):
@@ -799,11 +829,15 @@ METHOD = """\
   that all rows arrived.
 - **Memory and CPU** (`measure.py procmon`): every server process of the
   run's clusters, classified by its process title (walsender, apply worker:
-  `gt apply worker`, `logical replication worker`, `pglogical apply`;
+  `gt link worker`, `logical replication worker`, `pglogical apply`;
   launcher: gt's supervisor and launchers, pglogical's supervisor and
   managers, built-in's launcher; postmaster). *Replication CPU* is the CPU
   time of all of these but the client backends and PostgreSQL's own
-  auxiliary processes.
+  auxiliary processes. *Apply worker CPU per row* is the CPU time of the one
+  process that applies region-a's rows in region-b during an apply run,
+  divided by the rows (for gt, its link worker for region-a; the other
+  direction's worker is not counted), the median of the rounds for the one
+  big transaction.
 - **Noise**: the machine is shared; `report.py noise` samples the CPU used by
   processes that are not the benchmark's, and the steal time the hypervisor
   reports for this virtual machine (CPU it gave to other guests), reported
