@@ -214,7 +214,7 @@ run_mode() {
     mkdir -p "$src" "$reports"
     echo "==== $mode: building"
     # The files the tests use, from the working tree (as scripts/test.sh).
-    cp -a "$top/Makefile" "$top"/*.control "$top/src" "$top/sql" "$top/expected" \
+    cp -a "$top/Makefile" "$top"/*.control.in "$top/src" "$top/sql" "$top/expected" \
         "$top/test" "$src/"
     local cflags="-g -O1 -fno-omit-frame-pointer -fno-strict-aliasing -fwrapv"
     if [ "$mode" = asan ]; then
