@@ -21,7 +21,7 @@ DATA = $(wildcard $(srcdir)/src/sql/$(EXTENSION)--*--*.sql) \
 	$(wildcard $(srcdir)/src/sql/released/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION).control
 
-REGRESS = init items item_write validation tables conflicts conflict_report hijack
+REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_connect
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
 ISOLATION = lww_commit_order item_write_snapshot
@@ -48,6 +48,13 @@ $(EXTENSION).control: $(srcdir)/$(EXTENSION).control.in Makefile
 	sed 's/@EXTVERSION@/$(EXTVERSION)/' $< > $@
 
 comma := ,
+
+# Without the server's autodepend, rebuild every object when a header of ours
+# changes: a stale object that reads a shared struct with its old layout is a
+# memory corruption, not a compile error.
+ifneq ($(autodepend), yes)
+$(OBJS): $(wildcard $(srcdir)/src/include/gt/*.h)
+endif
 
 # pgTAP contract tests run under pg_prove against a temporary instance.
 .PHONY: pgtap

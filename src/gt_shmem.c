@@ -18,7 +18,9 @@
  *		table is protected by our one LWLock; it has a slot per possible
  *		background worker and is written when a link worker fails, recovers
  *		or receives a watermark, and freed when the link is dropped
- *		(replication/gt_link_state.c).  The
+ *		(replication/gt_link_state.c); the same lock guards the launcher
+ *		slots, one per possible background worker, taken and freed by each
+ *		launcher (replication/gt_launcher.c).  The
  *		supervisor latch pointer is written only by the supervisor and read
  *		by backends that want to wake it; a stale read at worst wakes nobody,
  *		and the supervisor rescans anyway.
@@ -48,10 +50,16 @@ links_size(void)
 }
 
 static Size
+stamp_slots_size(void)
+{
+	return mul_size(MaxBackends, sizeof(GtStampSlot));
+}
+
+static Size
 shared_size(void)
 {
-	return add_size(MAXALIGN(links_size()),
-					mul_size(MaxBackends, sizeof(GtStampSlot)));
+	return add_size(add_size(MAXALIGN(links_size()), MAXALIGN(stamp_slots_size())),
+					mul_size(max_worker_processes, sizeof(Oid)));
 }
 
 /*
@@ -84,6 +92,11 @@ gt_shmem_startup(void)
 			pg_atomic_init_u64(&gt_shared->stamp_slots[i].floor, 0);
 			gt_shared->stamp_slots[i].dboid = InvalidOid;
 		}
+		gt_shared->launchers = (Oid *)
+			((char *) gt_shared->stamp_slots + MAXALIGN(stamp_slots_size()));
+		gt_shared->max_launchers = max_worker_processes;
+		for (int i = 0; i < max_worker_processes; i++)
+			gt_shared->launchers[i] = InvalidOid;
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

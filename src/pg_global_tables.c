@@ -26,6 +26,7 @@ PG_MODULE_MAGIC;
 int			gt_link_retry_interval = 5000;
 int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
+int			gt_max_clock_lead = 86400000;
 int			gt_tombstone_collect_interval = 60000;
 int			gt_apply_batch_size = 256;
 int			gt_apply_batch_max_time = 1;
@@ -77,6 +78,13 @@ _PG_init(void)
 							&gt_clock_offset,
 							0, -86400000, 86400000,
 							PGC_SUSET, GUC_UNIT_MS | GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.max_clock_lead",
+							"Furthest the clock that stamps writes may be moved ahead of the wall clock.",
+							"Remote versions stamped further ahead move the clock only this far, and a local write over such a version is refused.",
+							&gt_max_clock_lead,
+							86400000, 1000, INT_MAX,
+							PGC_SUSET, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("gt.tombstone_collect_interval",
 							"Time between collections of tombstones that no peer can still need.",

@@ -179,13 +179,19 @@ Datum
 gt_check_request_sql(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *request = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
-	char	   *operation = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	char	   *operation;
+	ArrayType  *arr;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 	const char **allowed;
 
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("operation and allowed parameters must not be null")));
+	operation = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	arr = PG_GETARG_ARRAYTYPE_P(2);
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	allowed = palloc(sizeof(char *) * Max(n, 1));
 	for (int i = 0; i < n; i++)

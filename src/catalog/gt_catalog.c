@@ -49,7 +49,8 @@
 
 /* Indexed by GtCatalog. */
 static const char *const catalog_names[] = {
-	"region", "region_registration", "global_table", "replica", "link_skip"
+	"region", "region_registration", "global_table", "replica", "link_skip",
+	"_watermark"
 };
 
 /*
@@ -67,6 +68,17 @@ gt_catalog_relid(GtCatalog catalog)
 	if (!OidIsValid(nsp))
 		return InvalidOid;
 	return get_relname_relid(catalog_names[catalog], nsp);
+}
+
+/*
+ * gt_catalog_is says whether rel is the catalog table, cheaply for the
+ * relations that are not: their name differs.
+ */
+bool
+gt_catalog_is(Relation rel, GtCatalog catalog)
+{
+	return strcmp(RelationGetRelationName(rel), catalog_names[catalog]) == 0 &&
+		RelationGetRelid(rel) == gt_catalog_relid(catalog);
 }
 
 /*

@@ -20,6 +20,16 @@
  *		applying a remote version advances the clock to its time, so a
  *		region that has seen a later write stamps later still.
  *
+ *	  The lead bound
+ *		Nothing moves the clock further ahead of the wall clock than
+ *		"gt.max_clock_lead": not a remote version's time (the clock observes
+ *		at most the bound), not a stored version a local write must outdo
+ *		(that write is refused with an error rather than stamped older than
+ *		what it replaces, which would lose it).  Times are signed and never
+ *		negative, so no value can wrap the clock around.  A clock already
+ *		beyond the bound (the wall clock was set back, or the bound lowered)
+ *		keeps advancing by one tick per stamp, and never goes back.
+ *
  *	  Stamp floors
  *		An open transaction may commit long after it stamped, so the clock
  *		alone does not say what can still be committed.  Before its first
@@ -69,16 +79,38 @@ physical_now(void)
 }
 
 /*
+ * lead_limit returns the latest time the clock may be moved to now: the
+ * wall clock plus "gt.max_clock_lead" (see NOTES).
+ */
+static int64
+lead_limit(int64 now)
+{
+	return now + (int64) gt_max_clock_lead * 1000;
+}
+
+/*
+ * gt_clock_plausible says whether time is one the clock of some region may
+ * have handed out: after the epoch, and within the lead bound of this
+ * server's wall clock.
+ */
+bool
+gt_clock_plausible(int64 time)
+{
+	return time > 0 && time <= lead_limit(physical_now());
+}
+
+/*
  * gt_clock_next returns a fresh update time: greater than every time handed
  * out or observed before in this cluster, at least floor, and at least the
- * wall clock.  Needs the shared state, so only works with the library
- * preloaded.
+ * wall clock.  A floor beyond the lead bound is an error (see NOTES).  Needs
+ * the shared state, so only works with the library preloaded.
  */
 int64
 gt_clock_next(int64 floor)
 {
 	uint64		cur;
-	uint64		next;
+	int64		now;
+	int64		next;
 
 	if (gt_shared == NULL)
 		ereport(ERROR,
@@ -86,32 +118,44 @@ gt_clock_next(int64 floor)
 				 errmsg("pg_global_tables must be loaded via \"shared_preload_libraries\""),
 				 errhint("Add \"pg_global_tables\" to \"shared_preload_libraries\" and restart the server.")));
 
+	now = physical_now();
+	if (floor > lead_limit(now))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("the stored version of this item is stamped too far in the future"),
+				 errdetail("Its update time is %lld microseconds ahead of this server's clock; \"gt.max_clock_lead\" allows %d milliseconds.",
+						   (long long) (floor - 1 - now), gt_max_clock_lead),
+				 errhint("Check the clocks of the regions that wrote it, or raise \"gt.max_clock_lead\".")));
+
 	cur = pg_atomic_read_u64(&gt_shared->hlc);
 	for (;;)
 	{
-		next = Max((uint64) physical_now(), cur + 1);
-		next = Max(next, (uint64) floor);
-		if (pg_atomic_compare_exchange_u64(&gt_shared->hlc, &cur, next))
-			return (int64) next;
+		next = Max(now, (int64) cur + 1);
+		next = Max(next, floor);
+		if (pg_atomic_compare_exchange_u64(&gt_shared->hlc, &cur, (uint64) next))
+			return next;
 	}
 }
 
 /*
  * gt_clock_observe advances the clock to a time seen in a replicated
- * version, so that a region that has seen a later remote write stamps later.
+ * version, so that a region that has seen a later remote write stamps later;
+ * never beyond the lead bound (see NOTES).
  */
 void
 gt_clock_observe(int64 remote_time)
 {
 	uint64		cur;
+	int64		target;
 
-	if (gt_shared == NULL)
+	if (gt_shared == NULL || remote_time <= 0)
 		return;
+	target = Min(remote_time, lead_limit(physical_now()));
 	cur = pg_atomic_read_u64(&gt_shared->hlc);
-	while (cur < (uint64) remote_time)
+	while ((int64) cur < target)
 	{
 		if (pg_atomic_compare_exchange_u64(&gt_shared->hlc, &cur,
-										   (uint64) remote_time))
+										   (uint64) target))
 			break;
 	}
 }

@@ -309,30 +309,47 @@ read_peers(bool *has_region)
 	return peers;
 }
 
+static int	my_launcher_slot = -1;
+
+/* Frees this launcher's slot when the process exits, however it exits. */
+static void
+free_launcher_slot(int code, Datum arg)
+{
+	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
+	gt_shared->launchers[my_launcher_slot] = InvalidOid;
+	LWLockRelease(gt_shared->lock);
+	my_launcher_slot = -1;
+}
+
 /*
- * take_launcher_lock takes this database's launcher lock for the life of the
- * process, and reports whether it got it.
+ * take_launcher_slot takes this database's launcher slot in shared memory
+ * for the life of the process, and reports whether it got it: false if
+ * another launcher serves the database.  The slots are out of reach of SQL,
+ * unlike an advisory lock, which any role could take first.
  */
 static bool
-take_launcher_lock(void)
+take_launcher_slot(void)
 {
-	bool		got;
-	bool		isnull;
+	int			free_slot = -1;
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext('pg_global_tables launcher'))",
-					false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not take the launcher lock");
-	got = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	return got;
+	LWLockAcquire(gt_shared->lock, LW_EXCLUSIVE);
+	for (int i = 0; i < gt_shared->max_launchers; i++)
+	{
+		if (gt_shared->launchers[i] == MyDatabaseId)
+		{
+			LWLockRelease(gt_shared->lock);
+			return false;
+		}
+		if (free_slot < 0 && gt_shared->launchers[i] == InvalidOid)
+			free_slot = i;
+	}
+	if (free_slot < 0)			/* cannot happen: a slot per worker */
+		elog(ERROR, "no free launcher slot");
+	gt_shared->launchers[free_slot] = MyDatabaseId;
+	my_launcher_slot = free_slot;
+	LWLockRelease(gt_shared->lock);
+	before_shmem_exit(free_launcher_slot, (Datum) 0);
+	return true;
 }
 
 /*
@@ -357,9 +374,9 @@ gt_launcher_main(Datum main_arg)
 
 	/*
 	 * A restarted supervisor does not know the launchers it started before;
-	 * a session-level advisory lock keeps to one launcher per database.
+	 * a slot in shared memory keeps to one launcher per database.
 	 */
-	if (!take_launcher_lock())
+	if (!take_launcher_slot())
 		proc_exit(0);
 
 	for (;;)

@@ -113,6 +113,7 @@
 #include "utils/wait_event.h"
 
 #include "gt/apply_version.h"
+#include "gt/clock.h"
 #include "gt/gt.h"
 #include "gt/link.h"
 #include "gt/link_state.h"
@@ -408,6 +409,15 @@ handle_watermark(StringInfo s)
 	/* What came before it must be committed here before it counts. */
 	if (local_txn_open)
 		commit_batch();
+	if (!gt_clock_plausible(watermark))
+	{
+		/* Not a time any region could have stamped: nothing to trust. */
+		ereport(WARNING,
+				(errmsg("ignoring watermark %lld from region \"%s\"",
+						(long long) watermark, peer_region),
+				 errdetail("A watermark is a time after 1970 and no further ahead of this server's clock than \"gt.max_clock_lead\".")));
+		return;
+	}
 	gt_link_state_set_watermark(MyDatabaseId, peer_region, watermark);
 }
 

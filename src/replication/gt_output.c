@@ -25,9 +25,10 @@
  *		physical deletes only collect tombstones, which each region does on
  *		its own.
  *
- *		A non-transactional logical message with the prefix "gt.watermark"
- *		(written by gt._publish_watermark()) is sent as a WATERMARK message,
- *		in its place between transactions; other messages are ignored.
+ *		A write of gt._watermark (by gt._publish_watermark(), which only the
+ *		launcher runs) is sent as a WATERMARK message after its transaction,
+ *		between transactions.  Logical messages are not read at all: any
+ *		role that can connect may emit one, so nothing they say is trusted.
  *
  *	  Chunks
  *		Messages are not written one by one: the messages of a transaction
@@ -63,6 +64,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "gt/catalog.h"
 #include "gt/gt.h"
 #include "gt/proto.h"
 #include "gt/table.h"
@@ -82,6 +84,7 @@ typedef struct GtOutputData
 typedef struct GtTxnData
 {
 	bool		sent_begin;
+	int64		watermark;		/* to send after the commit, or 0 */
 } GtTxnData;
 
 extern void _PG_output_plugin_init(OutputPluginCallbacks *cb);
@@ -195,7 +198,7 @@ gt_output_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	GtTxnData  *txndata = txn->output_plugin_private;
 	GtCommitMsg msg;
 
-	if (txndata == NULL || !txndata->sent_begin)
+	if (txndata == NULL || (!txndata->sent_begin && txndata->watermark == 0))
 	{
 		/* Nothing was sent, but let the walsender report progress. */
 		OutputPluginUpdateProgress(ctx, false);
@@ -204,13 +207,35 @@ gt_output_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		txn->output_plugin_private = NULL;
 		return;
 	}
-	msg.commit_lsn = commit_lsn;
-	msg.end_lsn = txn->end_lsn;
-	msg.commit_time = txn->xact_time.commit_time;
-	gt_proto_write_commit(&data->chunk, &msg);
+	if (txndata->sent_begin)
+	{
+		msg.commit_lsn = commit_lsn;
+		msg.end_lsn = txn->end_lsn;
+		msg.commit_time = txn->xact_time.commit_time;
+		gt_proto_write_commit(&data->chunk, &msg);
+	}
+	if (txndata->watermark != 0)
+		gt_proto_write_watermark(&data->chunk, txndata->watermark);
 	write_chunk(ctx, true);
 	pfree(txndata);
 	txn->output_plugin_private = NULL;
+}
+
+/*
+ * remember_watermark keeps the watermark a change of gt._watermark wrote,
+ * to be sent after its transaction (see NOTES).
+ */
+static void
+remember_watermark(GtTxnData *txndata, ReorderBufferChange *change,
+				   TupleDesc desc)
+{
+	bool		isnull;
+	Datum		d;
+
+	d = heap_getattr(&change->data.tp.newtuple->tuple,
+					 Anum_gt_watermark_watermark, desc, &isnull);
+	if (!isnull && DatumGetInt64(d) > 0)
+		txndata->watermark = DatumGetInt64(d);
 }
 
 /* CHANGE callback */
@@ -235,6 +260,11 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		return;
 
 	table = gt_table_by_relid(RelationGetRelid(rel));
+	if (table == NULL && gt_catalog_is(rel, GT_CATALOG_WATERMARK))
+	{
+		remember_watermark(txndata, change, desc);
+		return;
+	}
 	if (table == NULL || !table->complete ||
 		!gt_table_has_replica(table, data->peer))
 		return;
@@ -286,33 +316,6 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 }
 
 /*
- * MESSAGE callback: forwards this region's watermarks (see NOTES).  The text
- * was written by our own SQL function, so a malformed one is a bug.
- */
-static void
-gt_output_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
-				  XLogRecPtr message_lsn, bool transactional,
-				  const char *prefix, Size message_size, const char *message)
-{
-	GtOutputData *data = ctx->output_plugin_private;
-	char		buf[32];
-	int64		watermark;
-
-	if (transactional || strcmp(prefix, GT_WATERMARK_PREFIX) != 0)
-		return;
-	if (message_size == 0 || message_size >= sizeof(buf))
-		elog(ERROR, "invalid watermark message of %zu bytes", message_size);
-	memcpy(buf, message, message_size);
-	buf[message_size] = '\0';
-	watermark = pg_strtoint64(buf);
-
-	/* Decoding replays whole transactions: none is being sent now. */
-	Assert(data->chunk.len == 0);
-	gt_proto_write_watermark(&data->chunk, watermark);
-	write_chunk(ctx, true);
-}
-
-/*
  * _PG_output_plugin_init registers the callbacks; the plugin is chosen by
  * library name, pg_global_tables.
  */
@@ -323,7 +326,6 @@ _PG_output_plugin_init(OutputPluginCallbacks *cb)
 	cb->begin_cb = gt_output_begin;
 	cb->change_cb = gt_output_change;
 	cb->commit_cb = gt_output_commit;
-	cb->message_cb = gt_output_message;
 	cb->filter_by_origin_cb = gt_output_filter_by_origin;
 	cb->shutdown_cb = gt_output_shutdown;
 }

@@ -45,6 +45,16 @@ CREATE TABLE gt.replica (
 ) WITH (user_catalog_table = true);
 COMMENT ON TABLE gt.replica IS 'replicas of each global table, in every region';
 
+-- The watermark this region last sent its peers (lifecycle/gt_tombstone.c):
+-- one row, written by the launcher only; the output plugin sends each write
+-- of it to every peer.  A table, not a logical message: any role that can
+-- connect may emit a logical message, and only superusers may write here.
+CREATE TABLE gt._watermark (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    watermark bigint NOT NULL CHECK (watermark > 0)
+);
+COMMENT ON TABLE gt._watermark IS 'the watermark this region last sent its peers';
+
 SELECT pg_catalog.pg_extension_config_dump('gt.region', '');
 SELECT pg_catalog.pg_extension_config_dump('gt.region_registration', '');
 SELECT pg_catalog.pg_extension_config_dump('gt.global_table', '');

@@ -78,7 +78,8 @@ BEGIN
                WHERE p.database OPERATOR(pg_catalog.=) pg_catalog.current_database()) THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_catalog.pg_logical_emit_message(false, 'gt.watermark', watermark::text);
+    INSERT INTO gt._watermark AS w (singleton, watermark) VALUES (true, watermark)
+        ON CONFLICT (singleton) DO UPDATE SET watermark = EXCLUDED.watermark;
     RETURN watermark;
 END
 $$;

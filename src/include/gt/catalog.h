@@ -24,7 +24,8 @@ typedef enum GtCatalog
 	GT_CATALOG_REGION_REGISTRATION,
 	GT_CATALOG_GLOBAL_TABLE,
 	GT_CATALOG_REPLICA,
-	GT_CATALOG_LINK_SKIP
+	GT_CATALOG_LINK_SKIP,
+	GT_CATALOG_WATERMARK
 } GtCatalog;
 
 /*
@@ -44,9 +45,13 @@ typedef enum GtCatalog
 #define Anum_gt_replica_region_name				2
 #define Anum_gt_link_skip_peer					1
 #define Anum_gt_link_skip_finish_lsn			2
+#define Anum_gt_watermark_watermark				2
 
 /* The catalog's OID, or InvalidOid if the extension is not installed. */
 extern Oid	gt_catalog_relid(GtCatalog catalog);
+
+/* Whether rel is that catalog table. */
+extern bool gt_catalog_is(Relation rel, GtCatalog catalog);
 
 /* Opens the catalog, or returns NULL if the extension is not installed. */
 extern Relation gt_catalog_open(GtCatalog catalog, LOCKMODE lockmode);

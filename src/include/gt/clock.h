@@ -16,6 +16,9 @@
 /* A time later than any handed out or observed before, and at least floor. */
 extern int64 gt_clock_next(int64 floor);
 
+/* Whether time is after the epoch and within the lead bound of now. */
+extern bool gt_clock_plausible(int64 time);
+
 /* Advances the clock to a time seen in a replicated version. */
 extern void gt_clock_observe(int64 remote_time);
 

@@ -32,12 +32,12 @@
 #define GT_TRUNCATE_TRIGGER_NAME	"gt_no_truncate"
 
 /* Prefix of the logical messages that carry a region's watermark. */
-#define GT_WATERMARK_PREFIX		"gt.watermark"
 
 /* GUCs (pg_global_tables.c) */
 extern int	gt_link_retry_interval;
 extern int	gt_launcher_naptime;
 extern int	gt_clock_offset;
+extern int	gt_max_clock_lead;
 extern int	gt_tombstone_collect_interval;
 extern int	gt_apply_batch_size;
 extern int	gt_apply_batch_max_time;

@@ -57,6 +57,12 @@ typedef struct GtSharedState
 	/* One slot per backend, indexed by MyBackendId - 1. */
 	GtStampSlot *stamp_slots;
 	int			max_stamp_slots;
+	/*
+	 * The database each running launcher serves (InvalidOid: free), under
+	 * lock: one launcher per database (replication/gt_launcher.c).
+	 */
+	Oid		   *launchers;
+	int			max_launchers;
 	/* Protects links. */
 	LWLock	   *lock;
 	int			max_links;
