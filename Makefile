@@ -21,7 +21,7 @@ DATA = $(wildcard $(srcdir)/src/sql/$(EXTENSION)--*--*.sql) \
 	$(wildcard $(srcdir)/src/sql/released/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION).control
 
-REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_connect
+REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
 ISOLATION = lww_commit_order item_write_snapshot

@@ -192,6 +192,23 @@ SELECT gt.create_table('{"TableName": "regress_bad", "KeySchema": [{"AttributeNa
     "AttributeDefinitions": [{"AttributeName": "gt_deleting", "AttributeType": "S"}]}');
 SELECT gt.create_table('{"TableName": "regress_bad", "KeySchema": [{"AttributeName": "aws:rep:updateregion", "KeyType": "HASH"}],
     "AttributeDefinitions": [{"AttributeName": "aws:rep:updateregion", "AttributeType": "S"}]}');
+-- Key attributes are columns of every replica: names PostgreSQL would
+-- truncate (the first replicated write then stopped the link) and the
+-- names of system columns (a raw 42701 before) are refused.
+SELECT gt.create_table(jsonb_build_object('TableName', 'regress_bad',
+    'KeySchema', jsonb_build_array(jsonb_build_object('AttributeName', repeat('k', 64), 'KeyType', 'HASH')),
+    'AttributeDefinitions', jsonb_build_array(jsonb_build_object('AttributeName', repeat('k', 64), 'AttributeType', 'S'))));
+SELECT gt.create_table('{"TableName": "regress_bad", "KeySchema": [{"AttributeName": "ctid", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ctid", "AttributeType": "S"}]}');
+SELECT gt.create_table('{"TableName": "regress_bad",
+    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "xmin", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "xmin", "AttributeType": "N"}]}');
+-- 63 bytes is fine.
+SELECT gt.create_table(jsonb_build_object('TableName', 'regress_long_key',
+    'KeySchema', jsonb_build_array(jsonb_build_object('AttributeName', repeat('k', 63), 'KeyType', 'HASH')),
+    'AttributeDefinitions', jsonb_build_array(jsonb_build_object('AttributeName', repeat('k', 63), 'AttributeType', 'S'))))
+    -> 'TableDescription' ->> 'TableStatus' AS status;
+SELECT gt.delete_table('regress_long_key') -> 'TableDescription' ->> 'TableStatus' AS status;
 -- AttributeDefinitions: exactly the key attributes, each S, N or B.
 SELECT gt.create_table('{"TableName": "regress_bad", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}');
 SELECT gt.create_table('{"TableName": "regress_bad", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],

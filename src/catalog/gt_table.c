@@ -380,6 +380,7 @@ read_relation(GtTable *table)
 		table->complete = true;
 
 	constr = desc->constr;
+	table->owner = rel->rd_rel->relowner;
 	table->plain_relation = rel->rd_rel->relkind == RELKIND_RELATION &&
 		!rel->rd_rel->relispartition && !rel->rd_rel->relrowsecurity &&
 		!(constr != NULL && constr->has_generated_stored);

@@ -38,23 +38,38 @@
  *		fires (a BEFORE UPDATE row trigger makes the executor lock the row
  *		twice); its statement path is stamped by it.
  *
+ *	  What plain SQL may write
+ *		Other regions apply what is written here, so a local INSERT, UPDATE
+ *		or COPY row must be an item the item API would accept: the item is
+ *		validated exactly as PutItem validates it, the key columns must
+ *		equal its key attributes (the receiver takes the key from the item),
+ *		an UPDATE cannot change the key, and the deleting flag is not the
+ *		user's to set: a local write is a live item, and deletes go through
+ *		DELETE.  A row that breaks these is refused with an error, so no
+ *		write a user can make here stops a link elsewhere.
+ *
  *	  Deletes
  *		A delete is a tombstone: an update that sets the deleting flag and
  *		keeps only the key.  A plain SQL DELETE of a live item is turned
  *		into one here (the row is updated, the delete skipped), so that it
  *		replicates like gt.delete_item() does instead of vanishing in one
- *		region only.  Deleting a tombstone removes it: that is how
- *		gt.collect_tombstones() works (lifecycle/gt_tombstone.c).
+ *		region only.  Only tombstone collection removes a tombstone
+ *		(lifecycle/gt_tombstone.c), after every peer's watermark allows it;
+ *		anyone else's DELETE of one is skipped, as of an item that is gone,
+ *		since removing it early could let an older version come back.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "replication/origin.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
@@ -66,6 +81,13 @@
 #include "gt/lww.h"
 #include "gt/region.h"
 #include "gt/table.h"
+
+/*
+ * Set while this backend writes a tombstone (write_tombstone, the write
+ * primitive's statement path), or collects tombstones.
+ */
+static bool writing_tombstone = false;
+static bool collecting_tombstones = false;
 
 /*
  * gt_lww_compare orders two versions: <0 if a is older than b, 0 if they are
@@ -132,9 +154,105 @@ tuple_version(const GtTable *table, HeapTuple tuple, TupleDesc desc,
 	version->deleting = isnull ? false : DatumGetBool(d);
 }
 
+static void
+reset_flags(XactEvent event, void *arg)
+{
+	writing_tombstone = false;
+	collecting_tombstones = false;
+}
+
+/* Makes sure the flags above do not outlive the current transaction. */
+static void
+reset_at_xact_end(void)
+{
+	static bool registered = false;
+
+	if (!registered)
+	{
+		RegisterXactCallback(reset_flags, NULL);
+		registered = true;
+	}
+}
+
+/* Whether two values of a key column of type type ('S', 'N', 'B') are equal. */
+static bool
+key_values_equal(char type, Datum a, Datum b)
+{
+	switch (type)
+	{
+		case 'S':
+			return DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, a, b));
+		case 'N':
+			return DatumGetBool(DirectFunctionCall2(numeric_eq, a, b));
+		default:
+			return DatumGetBool(DirectFunctionCall2(byteaeq, a, b));
+	}
+}
+
+/*
+ * check_key_column errors unless key column attnum of newtuple holds the
+ * item's key attribute attname, and, for an UPDATE (oldtuple not NULL),
+ * the value it held before.
+ */
+static void
+check_key_column(Relation rel, HeapTuple newtuple, HeapTuple oldtuple,
+				 Jsonb *item, AttrNumber attnum, const char *attname, char type)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	const char *column = NameStr(TupleDescAttr(desc, attnum - 1)->attname);
+	bool		isnull;
+	Datum		value = heap_getattr(newtuple, attnum, desc, &isnull);
+
+	if (isnull || !key_values_equal(type, value, gt_item_key_datum(item, attname, type)))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("key column \"%s\" of \"%s\" does not match the item's key attribute \"%s\"",
+						column, RelationGetRelationName(rel), attname),
+				 errdetail("The key columns of a replica table hold the key attributes of its item.")));
+	if (oldtuple != NULL)
+	{
+		Datum		old = heap_getattr(oldtuple, attnum, desc, &isnull);
+
+		if (isnull || !key_values_equal(type, value, old))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot change the key of an item in \"%s\"",
+							RelationGetRelationName(rel)),
+					 errhint("Delete the item and write one with the new key.")));
+	}
+}
+
+/*
+ * check_local_row errors unless newtuple, written by plain SQL in this
+ * region, is a version other regions can apply (see NOTES).  oldtuple is
+ * the row an UPDATE replaces, or NULL.
+ */
+static void
+check_local_row(const GtTable *table, Relation rel, HeapTuple newtuple,
+				HeapTuple oldtuple)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		isnull;
+	Datum		d = heap_getattr(newtuple, table->item_att, desc, &isnull);
+	Jsonb	   *item;
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("item of \"%s\" must not be null", RelationGetRelationName(rel))));
+	item = DatumGetJsonbP(d);
+	gt_item_validate_item(item, &table->keys);
+	check_key_column(rel, newtuple, oldtuple, item, table->hash_att,
+					 table->keys.hash_name, table->keys.hash_type);
+	if (table->keys.range_name != NULL)
+		check_key_column(rel, newtuple, oldtuple, item, table->range_att,
+						 table->keys.range_name, table->keys.range_type);
+}
+
 /*
  * stamp_local returns newtuple with a fresh update time (at least floor) and
- * this region's name, and with the item detoasted, so that the version
+ * this region's name, with the deleting flag the write sets (true only for
+ * write_tombstone's), and with the item detoasted, so that the version
  * written to WAL always carries the whole item for the output plugin.
  */
 static HeapTuple
@@ -142,10 +260,10 @@ stamp_local(const GtTable *table, Relation rel, HeapTuple newtuple,
 			int64 floor)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	int			colnos[3];
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
-	int			n = 2;
+	int			colnos[4];
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int			n = 3;
 	bool		isnull;
 	Datum		item;
 
@@ -153,20 +271,24 @@ stamp_local(const GtTable *table, Relation rel, HeapTuple newtuple,
 	values[0] = Int64GetDatum(gt_clock_stamp(floor));
 	colnos[1] = table->region_att;
 	values[1] = CStringGetTextDatum(gt_region_local());
+	colnos[2] = table->deleting_att;
+	values[2] = BoolGetDatum(writing_tombstone);
 
 	item = heap_getattr(newtuple, table->item_att, desc, &isnull);
 	if (!isnull && VARATT_IS_EXTERNAL(DatumGetPointer(item)))
 	{
-		colnos[2] = table->item_att;
-		values[2] = PointerGetDatum(PG_DETOAST_DATUM_COPY(item));
-		n = 3;
+		colnos[3] = table->item_att;
+		values[3] = PointerGetDatum(PG_DETOAST_DATUM_COPY(item));
+		n = 4;
 	}
 	return heap_modify_tuple_by_cols(newtuple, desc, n, colnos, values, nulls);
 }
 
 /*
  * write_tombstone turns the row at tid, holding item, into a tombstone with
- * an UPDATE that this same trigger stamps.
+ * an UPDATE that this same trigger stamps.  The UPDATE runs as the table's
+ * owner, as a security-restricted operation: the DELETE it replaces was
+ * allowed by the DELETE privilege, which is what deleting an item takes.
  */
 static void
 write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
@@ -175,6 +297,8 @@ write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
 	Oid			argtypes[2] = {JSONBOID, TIDOID};
 	Datum		args[2];
 	char	   *sql;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	args[0] = JsonbPGetDatum(gt_item_key_only(DatumGetJsonbP(item),
 											  &table->keys));
@@ -183,10 +307,43 @@ write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
 				   table->qualified_name, GT_COL_ITEM, GT_COL_DELETING);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(rel->rd_rel->relowner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	gt_lww_writing_tombstone(true);
 	if (SPI_execute_with_args(sql, 2, argtypes, args, NULL, false, 1) != SPI_OK_UPDATE)
 		elog(ERROR, "could not write a tombstone in \"%s\"",
 			 RelationGetRelationName(rel));
+	gt_lww_writing_tombstone(false);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	SPI_finish();
+}
+
+/*
+ * gt_lww_writing_tombstone tells the trigger that this backend's next local
+ * writes are tombstones (true) or items (false).  An error in between
+ * leaves it set; the trigger resets it at the end of the transaction.
+ */
+void
+gt_lww_writing_tombstone(bool tombstone)
+{
+	writing_tombstone = tombstone;
+	if (tombstone)
+		reset_at_xact_end();
+}
+
+/*
+ * gt_lww_collecting_tombstones lets this backend's DELETEs remove
+ * tombstones (true) or not (false): tombstone collection alone sets it,
+ * around its deletes.
+ */
+void
+gt_lww_collecting_tombstones(bool collecting)
+{
+	collecting_tombstones = collecting;
+	if (collecting)
+		reset_at_xact_end();
 }
 
 /*
@@ -241,6 +398,7 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 			gt_clock_observe(isnull ? 0 : DatumGetInt64(t));
 			return PointerGetDatum(newtuple);
 		}
+		check_local_row(table, rel, newtuple, NULL);
 		return PointerGetDatum(stamp_local(table, rel, newtuple, 0));
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
@@ -260,6 +418,9 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 				return PointerGetDatum(NULL);	/* stored version wins */
 			return PointerGetDatum(trigdata->tg_newtuple);
 		}
+		if (!writing_tombstone)
+			check_local_row(table, rel, trigdata->tg_newtuple,
+							trigdata->tg_trigtuple);
 		return PointerGetDatum(stamp_local(table, rel, trigdata->tg_newtuple,
 										   stored.update_time + 1));
 	}
@@ -269,8 +430,10 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 		GtVersion	stored;
 
 		tuple_version(table, oldtuple, desc, &stored);
-		if (replicated || stored.deleting)
+		if (replicated)
 			return PointerGetDatum(oldtuple);
+		if (stored.deleting)	/* only collection removes a tombstone */
+			return PointerGetDatum(collecting_tombstones ? oldtuple : NULL);
 		write_tombstone(table, rel, &oldtuple->t_self, stored.item);
 		return PointerGetDatum(NULL);
 	}

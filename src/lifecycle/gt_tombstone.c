@@ -39,15 +39,37 @@
  *		transaction.  A prepared transaction has no backend and may commit
  *		any time later, so no watermark is sent while the database has one.
  *
+ *	  Who collects
+ *		The launcher runs as the bootstrap superuser, but the deletes of one
+ *		table run as the table's owner, as a security-restricted operation
+ *		(as VACUUM runs index functions), so that a trigger or a foreign key
+ *		action a role attached to the table runs with no more rights than
+ *		the owner's, and cannot change the session.  Only this may remove a
+ *		tombstone (the LWW trigger skips anyone else's DELETE of one).  A
+ *		table whose collection fails (a foreign key still references a
+ *		tombstone's key, say) keeps its tombstones until the next round, with
+ *		a warning; the other tables are collected as usual.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
 #include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/snapmgr.h"
+
+#include "gt/lww.h"
 
 #include "gt/tombstone.h"
 
@@ -91,4 +113,83 @@ gt_tombstone_tick(void)
 	}
 	PG_END_TRY();
 	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/*
+ * is_referenced says whether a foreign key references rel: its checks are
+ * triggers on rel, which must fire when a tombstone goes.
+ */
+static bool
+is_referenced(Relation rel)
+{
+	TriggerDesc *trigdesc = rel->trigdesc;
+
+	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+		if (RI_FKey_trigger_type(trigdesc->triggers[i].tgfoid) == RI_TRIGGER_PK)
+			return true;
+	return false;
+}
+
+/*
+ * gt._collect_table(relid regclass, horizon bigint) RETURNS bigint: removes
+ * up to 10000 tombstones of a replica table stamped before horizon, as the
+ * table's owner (see NOTES); rows locked by a writer are left for the next
+ * round.  Returns how many were removed.
+ */
+PG_FUNCTION_INFO_V1(gt_collect_table);
+Datum
+gt_collect_table(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	int64		horizon = PG_GETARG_INT64(1);
+	Relation	rel;
+	Oid			owner;
+	bool		referenced;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(horizon)};
+	char	   *sql;
+	volatile uint64 removed = 0;
+
+	rel = table_open(relid, AccessShareLock);
+	owner = rel->rd_rel->relowner;
+	referenced = is_referenced(rel);
+	table_close(rel, AccessShareLock);
+	sql = psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
+				   "SELECT ctid FROM %s WHERE gt_deleting "
+				   "AND gt_update_time OPERATOR(pg_catalog.<) $1 LIMIT 10000 FOR UPDATE SKIP LOCKED))",
+				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  get_rel_name(relid)),
+				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  get_rel_name(relid)));
+
+	save_nestlevel = NewGUCNestLevel();
+	/* No trigger a user attached fires, unless a foreign key needs them. */
+	if (!referenced)
+		(void) set_config_option("session_replication_role", "replica",
+								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+								 true, 0, false);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	gt_lww_collecting_tombstones(true);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute_with_args(sql, 1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "could not collect the tombstones of \"%s\"", get_rel_name(relid));
+		removed = SPI_processed;
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		gt_lww_collecting_tombstones(false);
+	}
+	PG_END_TRY();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	AtEOXact_GUC(false, save_nestlevel);
+	PG_RETURN_INT64((int64) removed);
 }

@@ -27,6 +27,13 @@
  *		per-tuple context, so a transaction of any size runs in the same
  *		memory.
  *
+ *	  As whom
+ *		Versions are written as the replica table's owner, as a
+ *		security-restricted operation (as PostgreSQL 16's subscriptions do
+ *		by default, and VACUUM runs index functions): the triggers enabled
+ *		for replicas that the owner attached run with the owner's rights,
+ *		not the link worker's superuser's, and cannot change the session.
+ *
  *	  Concurrency
  *		A local transaction inserting the same key after the look-up is seen
  *		by the speculative insertion, and the version is decided again on
@@ -43,6 +50,7 @@
 
 #include "access/xact.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "replication/origin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -138,6 +146,8 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 	GtWriteTarget *target;
 	GtVersion	incoming;
 	GtLwwArg	arg;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	if (table == NULL || !gt_table_has_replica(table, source))
 		return;
@@ -152,7 +162,17 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 	arg.table = gt_write_table(target);
 	arg.incoming = &incoming;
 	arg.inserted = inserted;
+
+	/*
+	 * As the table's owner, as a security-restricted operation: what its
+	 * triggers run has the owner's rights, not the link worker's (see
+	 * NOTES).  An error leaves the transaction, whose abort restores both.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(table->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
 	gt_write_item(target, item, inserted, gt_lww_decide, &arg);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
 /*

@@ -115,20 +115,26 @@ BEGIN
         horizon := LEAST(horizon, gt._stamp_horizon());
         BEGIN
             EXECUTE pg_catalog.format('LOCK TABLE %s IN ROW EXCLUSIVE MODE NOWAIT', t.relid);
-            EXECUTE pg_catalog.format(
-                'DELETE FROM %1$s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY('
-                'SELECT ctid FROM %1$s WHERE gt_deleting '
-                'AND gt_update_time OPERATOR(pg_catalog.<) $1 LIMIT 10000 FOR UPDATE SKIP LOCKED))',
-                t.relid) USING horizon;
-            GET DIAGNOSTICS removed = ROW_COUNT;
+            removed := gt._collect_table(t.relid, horizon);
             total := total OPERATOR(pg_catalog.+) removed;
-        EXCEPTION WHEN lock_not_available THEN
-            NULL;
+        EXCEPTION
+            WHEN lock_not_available THEN
+                NULL;
+            WHEN OTHERS THEN
+                -- This table's tombstones wait for the next round; the
+                -- other tables are collected (a foreign key, say).
+                RAISE WARNING 'could not collect the tombstones of table "%": %',
+                    t.table_name, SQLERRM;
         END;
     END LOOP;
     RETURN total;
 END
 $$;
+CREATE FUNCTION gt._collect_table(relid regclass, horizon bigint) RETURNS bigint
+    LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_collect_table';
+COMMENT ON FUNCTION gt._collect_table(regclass, bigint) IS 'removes old tombstones of one replica table, as its owner';
+
 COMMENT ON FUNCTION gt.collect_tombstones() IS 'removes the tombstones no peer can still need';
 
 CREATE FUNCTION gt.skip_transaction(peer text, finish_lsn pg_lsn) RETURNS void

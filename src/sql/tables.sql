@@ -185,6 +185,19 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value',
                       DETAIL = 'Replica tables use the columns item, gt_update_time, gt_update_region and gt_deleting.';
         END IF;
+        -- A key attribute is a column of each replica: PostgreSQL would
+        -- truncate a longer name (and the first replicated write would stop
+        -- the link), and a system column's name is taken.
+        IF pg_catalog.octet_length(attr) > 63 THEN
+            RAISE EXCEPTION 'key attribute name "%" is longer than 63 bytes', attr
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'Key attributes are columns of every replica table, and PostgreSQL limits column names to 63 bytes.';
+        END IF;
+        IF attr IN ('tableoid', 'ctid', 'xmin', 'xmax', 'cmin', 'cmax') THEN
+            RAISE EXCEPTION 'key attribute name "%" is reserved', attr
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'Key attributes are columns of every replica table, and PostgreSQL names its system columns so.';
+        END IF;
         CASE elem OPERATOR(pg_catalog.->>) 'KeyType'
             WHEN 'HASH' THEN
                 IF hash_key IS NOT NULL THEN

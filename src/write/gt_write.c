@@ -84,6 +84,7 @@
 #include "gt/exec_row.h"
 #include "gt/gt.h"
 #include "gt/item.h"
+#include "gt/lww.h"
 #include "gt/region.h"
 #include "gt/write.h"
 
@@ -429,8 +430,11 @@ upsert_statement(GtWriteTarget *target, Datum hash, Datum range, bool found,
 	values[n++] = BoolGetDatum(found);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* The trigger stamps the row, and must know that it is a tombstone. */
+	gt_lww_writing_tombstone(next->deleting);
 	if (SPI_execute_plan(upsert_plan(table), values, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not write an item of table \"%s\"", table->name);
+	gt_lww_writing_tombstone(false);
 	written = SPI_processed > 0;
 	SPI_finish();
 	return written;

@@ -141,9 +141,17 @@ like($stderr, qr/table "global01" already exists in region "il-central-1"/,
 is($node->safe_psql('il-central-1', 'SELECT count(*) FROM global01'), '0',
 	'the existing table there is untouched');
 
-# The initial copy fails after the slots exist: everything is undone.
-$node->safe_psql('eu-central-1',
-	q{INSERT INTO global01 (id, item) VALUES ('no-key-in-item', '{}')});
+# The initial copy fails after the slots exist: everything is undone.  A
+# row without its key attribute, which plain SQL can no longer write, is
+# planted by a superuser as replication would write it (with a replication
+# origin, the trigger does not check).
+$node->safe_psql('eu-central-1', q{
+	SELECT pg_replication_origin_create('plant');
+	SELECT pg_replication_origin_session_setup('plant');
+	INSERT INTO global01 (id, item, gt_update_time, gt_update_region)
+		VALUES ('no-key-in-item', '{}', 1, 'elsewhere');
+	SELECT pg_replication_origin_session_reset();
+	SELECT pg_replication_origin_drop('plant');});
 ($ret, $stdout, $stderr) = $node->psql('eu-central-1', q{
 	SELECT gt.update_table('{"TableName": "global01",
 		"ReplicaUpdates": [{"Create": {"RegionName": "me-central-1"}}]}')});

@@ -33,4 +33,10 @@ typedef struct GtLwwArg
 extern GtDecision gt_lww_decide(const GtVersion *stored, GtVersion *next,
 								void *arg);
 
+/* The trigger's next local writes in this backend are tombstones, or not. */
+extern void gt_lww_writing_tombstone(bool tombstone);
+
+/* This backend's DELETEs may remove tombstones (collection only), or not. */
+extern void gt_lww_collecting_tombstones(bool collecting);
+
 #endif							/* GT_LWW_H */

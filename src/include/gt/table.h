@@ -54,6 +54,7 @@ typedef struct GtTable
 	 */
 	bool		complete;
 	const char *missing;
+	Oid			owner;			/* versions from other regions are written as it */
 	Oid			pk_index;
 	AttrNumber	hash_att;
 	AttrNumber	range_att;		/* InvalidAttrNumber without a range key */

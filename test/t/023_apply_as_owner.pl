@@ -1,0 +1,66 @@
+# Copyright (c) 2026, pg_global_tables authors
+#
+# Versions from other regions are written as the replica table's owner, as
+# a security-restricted operation: a trigger its owner enabled for replicas
+# (ENABLE ALWAYS) ran as the link worker's bootstrap superuser, and could
+# read or do anything.  Now it runs with the owner's rights.
+use strict;
+use warnings FATAL => 'all';
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use GtTest;
+
+my $node = gt_new_node('owner');
+gt_create_region($node, 'us-east-1');
+gt_create_region($node, 'eu-west-1');
+gt_create_table($node, 'us-east-1', 'orders');
+gt_add_replica($node, 'us-east-1', 'orders', 'eu-west-1');
+
+# A DBA hands eu-west-1's replica to alice, who audits every write to it.
+$node->safe_psql('eu-west-1', q{
+	CREATE ROLE alice;
+	ALTER TABLE orders OWNER TO alice;
+	CREATE TABLE audit (who text, superuser boolean);
+	ALTER TABLE audit OWNER TO alice;
+	CREATE FUNCTION audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		INSERT INTO public.audit
+			SELECT current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;
+		RETURN NULL;
+	END
+	$$;
+	ALTER FUNCTION audit_write() OWNER TO alice;
+	CREATE TRIGGER audit_write AFTER INSERT OR UPDATE ON orders
+		FOR EACH ROW EXECUTE FUNCTION audit_write();
+	ALTER TABLE orders ENABLE ALWAYS TRIGGER audit_write;
+});
+
+gt_put($node, 'us-east-1', 'orders', 'k1', 'one');
+gt_put($node, 'us-east-1', 'orders', 'k1', 'two');
+gt_wait($node, 'us-east-1');
+is(gt_get($node, 'eu-west-1', 'orders', 'k1'), 'two', 'the versions were applied');
+is($node->safe_psql('eu-west-1', q{SELECT string_agg(who || ':' || superuser, ',') FROM audit}),
+	'alice:false,alice:false',
+	"the owner's trigger ran as the owner, in the link worker, for each version");
+
+# The restriction holds too: a trigger cannot change the session's role.
+$node->safe_psql('eu-west-1', q{
+	CREATE OR REPLACE FUNCTION audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		SET ROLE postgres;
+		RETURN NULL;
+	END
+	$$;
+});
+my $offset = -s $node->logfile;
+gt_put($node, 'us-east-1', 'orders', 'k2', 'one');
+ok($node->wait_for_log(qr/cannot set parameter "role" within security-(?:restricted operation|definer function)/, $offset),
+	'a trigger cannot SET ROLE in the link worker');
+$node->safe_psql('eu-west-1', q{ALTER TABLE orders DISABLE TRIGGER audit_write});
+gt_wait($node, 'us-east-1');
+is(gt_get($node, 'eu-west-1', 'orders', 'k2'), 'one', 'the link resumes once the trigger is gone');
+
+$node->stop;
+done_testing();
