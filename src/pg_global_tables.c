@@ -27,6 +27,7 @@ int			gt_link_retry_interval = 5000;
 int			gt_launcher_naptime = 1000;
 int			gt_clock_offset = 0;
 int			gt_max_clock_lead = 86400000;
+int			gt_link_lock_timeout = 60000;
 int			gt_tombstone_collect_interval = 60000;
 int			gt_apply_batch_size = 256;
 int			gt_apply_batch_max_time = 1;
@@ -63,6 +64,13 @@ _PG_init(void)
 							NULL,
 							&gt_link_retry_interval,
 							5000, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.link_lock_timeout",
+							"Longest time a link worker waits for a lock before it fails and retries.",
+							"Bounds how long a session holding a row lock, or a table lock, stops a link without a trace; 0 waits for ever.",
+							&gt_link_lock_timeout,
+							60000, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("gt.launcher_naptime",

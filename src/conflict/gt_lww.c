@@ -286,9 +286,11 @@ stamp_local(const GtTable *table, Relation rel, HeapTuple newtuple,
 
 /*
  * write_tombstone turns the row at tid, holding item, into a tombstone with
- * an UPDATE that this same trigger stamps.  The UPDATE runs as the table's
- * owner, as a security-restricted operation: the DELETE it replaces was
- * allowed by the DELETE privilege, which is what deleting an item takes.
+ * an UPDATE that this same trigger stamps.  The UPDATE runs as the user
+ * who deletes, with that user's privileges: deleting an item writes its
+ * tombstone, so it takes UPDATE as well as DELETE (running it as the owner
+ * would run the UPDATE triggers any role with TRIGGER attached with the
+ * owner's rights).
  */
 static void
 write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
@@ -297,8 +299,6 @@ write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
 	Oid			argtypes[2] = {JSONBOID, TIDOID};
 	Datum		args[2];
 	char	   *sql;
-	Oid			save_userid;
-	int			save_sec_context;
 
 	args[0] = JsonbPGetDatum(gt_item_key_only(DatumGetJsonbP(item),
 											  &table->keys));
@@ -307,16 +307,11 @@ write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
 				   table->qualified_name, GT_COL_ITEM, GT_COL_DELETING);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(rel->rd_rel->relowner,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
 	gt_lww_writing_tombstone(true);
 	if (SPI_execute_with_args(sql, 2, argtypes, args, NULL, false, 1) != SPI_OK_UPDATE)
 		elog(ERROR, "could not write a tombstone in \"%s\"",
 			 RelationGetRelationName(rel));
 	gt_lww_writing_tombstone(false);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
 	SPI_finish();
 }
 

@@ -42,13 +42,17 @@
  *	  Who collects
  *		The launcher runs as the bootstrap superuser, but the deletes of one
  *		table run as the table's owner, as a security-restricted operation
- *		(as VACUUM runs index functions), so that a trigger or a foreign key
- *		action a role attached to the table runs with no more rights than
- *		the owner's, and cannot change the session.  Only this may remove a
- *		tombstone (the LWW trigger skips anyone else's DELETE of one).  A
- *		table whose collection fails (a foreign key still references a
- *		tombstone's key, say) keeps its tombstones until the next round, with
- *		a warning; the other tables are collected as usual.
+ *		(as VACUUM runs index functions), with session_replication_role set
+ *		to replica, so that no trigger a user attached fires: only the
+ *		owner may enable one for replicas.  If a foreign key references the
+ *		table, its checks are triggers that must fire, so the ordinary ones
+ *		would too: such a table is collected only if no user trigger fires
+ *		on its deletes, and is otherwise skipped with a warning.  Only this
+ *		may remove a tombstone (the LWW trigger skips anyone else's DELETE
+ *		of one).  A table whose collection fails (a foreign key still
+ *		references a tombstone's key, say) keeps its tombstones until the
+ *		next round, with a warning; the other tables are collected as
+ *		usual.
  *
  *-------------------------------------------------------------------------
  */
@@ -56,6 +60,7 @@
 
 #include "access/xact.h"
 #include "access/table.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -70,6 +75,7 @@
 #include "utils/snapmgr.h"
 
 #include "gt/lww.h"
+#include "gt/table.h"
 
 #include "gt/tombstone.h"
 
@@ -131,6 +137,28 @@ is_referenced(Relation rel)
 }
 
 /*
+ * user_delete_trigger returns the name of a trigger a user attached to rel
+ * that fires on DELETE in an ordinary session, or NULL.  The descriptor's
+ * list leaves out the LWW trigger, which decides what a delete is.
+ */
+static const char *
+user_delete_trigger(Relation rel)
+{
+	GtTable    *table = gt_table_by_relid(RelationGetRelid(rel));
+	TriggerDesc *trigdesc = table ? table->triggers : rel->trigdesc;
+
+	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &trigdesc->triggers[i];
+
+		if (!t->tgisinternal && t->tgenabled != TRIGGER_DISABLED &&
+			TRIGGER_FOR_DELETE(t->tgtype))
+			return t->tgname;
+	}
+	return NULL;
+}
+
+/*
  * gt._collect_table(relid regclass, horizon bigint) RETURNS bigint: removes
  * up to 10000 tombstones of a replica table stamped before horizon, as the
  * table's owner (see NOTES); rows locked by a writer are left for the next
@@ -156,6 +184,12 @@ gt_collect_table(PG_FUNCTION_ARGS)
 	rel = table_open(relid, AccessShareLock);
 	owner = rel->rd_rel->relowner;
 	referenced = is_referenced(rel);
+	if (referenced && user_delete_trigger(rel) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" is referenced by a foreign key and has trigger \"%s\" on DELETE",
+						RelationGetRelationName(rel), user_delete_trigger(rel)),
+				 errdetail("Collecting its tombstones must fire the foreign key's checks, and would fire that trigger too.")));
 	table_close(rel, AccessShareLock);
 	sql = psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
 				   "SELECT ctid FROM %s WHERE gt_deleting "

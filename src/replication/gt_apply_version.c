@@ -28,11 +28,13 @@
  *		memory.
  *
  *	  As whom
- *		Versions are written as the replica table's owner, as a
- *		security-restricted operation (as PostgreSQL 16's subscriptions do
- *		by default, and VACUUM runs index functions): the triggers enabled
- *		for replicas that the owner attached run with the owner's rights,
- *		not the link worker's superuser's, and cannot change the session.
+ *		Versions are written as the replica table's owner (as PostgreSQL
+ *		16's subscriptions do by default): the triggers enabled for replicas
+ *		that the owner attached run with the owner's rights, not the link
+ *		worker's superuser's, and cannot SET ROLE back.  Not as a
+ *		security-restricted operation, which would refuse every deferred
+ *		trigger, deferrable foreign keys included; a deferred trigger fires
+ *		at the commit, as the worker's user.
  *
  *	  Concurrency
  *		A local transaction inserting the same key after the look-up is seen
@@ -164,13 +166,12 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 	arg.inserted = inserted;
 
 	/*
-	 * As the table's owner, as a security-restricted operation: what its
-	 * triggers run has the owner's rights, not the link worker's (see
-	 * NOTES).  An error leaves the transaction, whose abort restores both.
+	 * As the table's owner: what its triggers run has the owner's rights,
+	 * not the link worker's (see NOTES).  An error leaves the transaction,
+	 * whose abort restores the user.
 	 */
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(table->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
+	SetUserIdAndSecContext(table->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	gt_write_item(target, item, inserted, gt_lww_decide, &arg);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }

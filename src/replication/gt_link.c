@@ -664,6 +664,13 @@ gt_link_main(Datum main_arg)
 	/* Nothing a user created can be picked up by name while applying. */
 	SetConfigOption("search_path", "pg_catalog, pg_temp",
 					PGC_SUSET, PGC_S_OVERRIDE);
+	/*
+	 * A row lock an idle transaction holds here would stop the link without
+	 * a word: after this long the worker fails, says why in gt.links, and
+	 * retries.
+	 */
+	SetConfigOption("lock_timeout", psprintf("%d", gt_link_lock_timeout),
+					PGC_SUSET, PGC_S_OVERRIDE);
 
 	PG_TRY();
 	{

@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "libpq/libpq-be-fe-helpers.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -31,8 +32,51 @@
 #include "gt/remote.h"
 
 /*
+ * masked_conninfo returns conninfo with the value of its password (and of
+ * any other option libpq flags as secret, "*" in its dispchar) replaced by
+ * asterisks, for messages that reach the server log; a string libpq cannot
+ * parse is not shown at all.
+ */
+static char *
+masked_conninfo(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	StringInfoData buf;
+
+	if (opts == NULL)
+		return pstrdup("(unparsable)");
+	initStringInfo(&buf);
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+	{
+		bool		secret = o->dispchar != NULL && strchr(o->dispchar, '*') != NULL;
+
+		if (o->val == NULL)
+			continue;
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ' ');
+		appendStringInfo(&buf, "%s=", o->keyword);
+		if (secret)
+			appendStringInfoString(&buf, "********");
+		else
+		{
+			appendStringInfoChar(&buf, '\'');
+			for (const char *c = o->val; *c; c++)
+			{
+				if (*c == '\'' || *c == '\\')
+					appendStringInfoChar(&buf, '\\');
+				appendStringInfoChar(&buf, *c);
+			}
+			appendStringInfoChar(&buf, '\'');
+		}
+	}
+	PQconninfoFree(opts);
+	return buf.data;
+}
+
+/*
  * gt_remote_report_connect_error ERRORs with the reason a connection to a
- * region failed, and disconnects.
+ * region failed, and disconnects.  The connection string is shown with its
+ * password masked.
  */
 void
 gt_remote_report_connect_error(const char *region, const char *conninfo,
@@ -44,7 +88,7 @@ gt_remote_report_connect_error(const char *region, const char *conninfo,
 	ereport(ERROR,
 			(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
 			 errmsg("could not connect to region \"%s\": %s", region, msg),
-			 errdetail("The connection string used was \"%s\".", conninfo),
+			 errdetail("The connection string used was \"%s\".", masked_conninfo(conninfo)),
 			 errhint("Fix the registration with gt.register_region('%s', 'connection string'), or start that region's server.",
 					 region)));
 }

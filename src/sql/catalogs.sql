@@ -2,6 +2,34 @@
 -- Part of the install script; the Makefile concatenates the topics.
 
 --
+-- The schema
+--
+
+-- CREATE EXTENSION installs into schema gt, creating it if it is missing; a
+-- schema gt that a role prepared beforehand would let that role replace the
+-- functions that link workers call as a superuser.  So the schema must be
+-- owned by a superuser, and nobody else may create objects in it.
+DO $$
+DECLARE
+    nsp oid := pg_catalog.to_regnamespace('gt');
+BEGIN
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_namespace n
+            JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+            WHERE n.oid OPERATOR(pg_catalog.=) nsp)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n,
+                  LATERAL pg_catalog.aclexplode(n.nspacl) a
+                  LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee
+                  WHERE n.oid OPERATOR(pg_catalog.=) nsp
+                    AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+                    AND NOT COALESCE(r.rolsuper, false)) THEN
+        RAISE EXCEPTION 'schema "gt" is owned by, or open to, a role that is not a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'pg_global_tables installs into its own schema "gt": drop the existing one, or make a superuser its only owner and creator.';
+    END IF;
+END
+$$;
+
+--
 -- Catalogs
 --
 

@@ -15,6 +15,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'Region names are 1 to 29 characters of lower-case letters, digits and hyphens, starting with a letter.';
     END IF;
+    -- A region without a registration is the database of its name: these
+    -- are the maintenance and template databases (as a region, template1
+    -- had workers connected, and CREATE DATABASE failed cluster-wide).
+    IF name IN ('postgres', 'template0', 'template1') THEN
+        RAISE EXCEPTION 'region name "%" is reserved', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The maintenance and template databases cannot be regions.';
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION gt._check_region_name(text) IS 'errors unless name is a valid region name';
@@ -33,6 +41,11 @@ DECLARE
 BEGIN
     PERFORM gt._check_prerequisites();
     PERFORM gt._check_region_name(name);
+    IF (SELECT d.datistemplate FROM pg_catalog.pg_database d
+        WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()) THEN
+        RAISE EXCEPTION 'template database "%" cannot be a region', pg_catalog.current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     LOCK TABLE gt.region IN EXCLUSIVE MODE;
     SELECT r.name INTO current FROM gt.region r;
     IF current = name THEN
@@ -107,12 +120,28 @@ CREATE FUNCTION gt._link_name(local text, peer text) RETURNS text
 COMMENT ON FUNCTION gt._link_name(text, text) IS 'name of the slot and origin of a link, gt_<local>_<peer>';
 
 -- Makes sure this region is ready to hold a replica: called in a new region's
--- database over libpq.
+-- database over libpq.  A database that is not a region yet is adopted
+-- only if a superuser owns it: its owner could otherwise prepare it (its
+-- objects, settings, event triggers) for the workers that will run in it
+-- as a superuser.  A superuser adopts another by naming it himself.
 CREATE FUNCTION gt._ensure_region(name text) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
+DECLARE
+    owner name;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM gt.region) THEN
+        SELECT r.rolname INTO owner FROM pg_catalog.pg_database d
+            JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) d.datdba
+            WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+              AND NOT r.rolsuper;
+        IF FOUND THEN
+            RAISE EXCEPTION 'database "%" is owned by role "%", which is not a superuser', pg_catalog.current_database(), owner
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = pg_catalog.format('Make a superuser its owner, or name it with gt.init_region(%L) there first.', name);
+        END IF;
+    END IF;
     PERFORM gt.init_region(name);
 END
 $$;

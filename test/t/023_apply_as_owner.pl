@@ -3,7 +3,9 @@
 # Versions from other regions are written as the replica table's owner, as
 # a security-restricted operation: a trigger its owner enabled for replicas
 # (ENABLE ALWAYS) ran as the link worker's bootstrap superuser, and could
-# read or do anything.  Now it runs with the owner's rights.
+# read or do anything.  Now it runs with the owner's rights.  And a row lock
+# an idle transaction holds no longer stops a link without a trace: the
+# worker gives up after gt.link_lock_timeout, says why, and retries.
 use strict;
 use warnings FATAL => 'all';
 
@@ -13,6 +15,8 @@ use Test::More;
 use GtTest;
 
 my $node = gt_new_node('owner');
+$node->append_conf('postgresql.conf', "gt.link_lock_timeout = 300\n");
+$node->reload;
 gt_create_region($node, 'us-east-1');
 gt_create_region($node, 'eu-west-1');
 gt_create_table($node, 'us-east-1', 'orders');
@@ -61,6 +65,19 @@ ok($node->wait_for_log(qr/cannot set parameter "role" within security-(?:restric
 $node->safe_psql('eu-west-1', q{ALTER TABLE orders DISABLE TRIGGER audit_write});
 gt_wait($node, 'us-east-1');
 is(gt_get($node, 'eu-west-1', 'orders', 'k2'), 'one', 'the link resumes once the trigger is gone');
+
+#### A row lock held by an idle transaction
+my $holder = $node->background_psql('eu-west-1');
+$holder->query_safe('BEGIN');
+$holder->query_safe(q{SELECT 1 FROM orders WHERE id = 'k2' FOR UPDATE});
+gt_put($node, 'us-east-1', 'orders', 'k2', 'two');
+ok($node->poll_query_until('eu-west-1', q{
+	SELECT last_error LIKE '%lock timeout%' FROM gt.links WHERE peer = 'us-east-1'}),
+	'the link reports that it waited too long for a lock');
+$holder->query_safe('COMMIT');
+$holder->quit;
+gt_wait($node, 'us-east-1');
+is(gt_get($node, 'eu-west-1', 'orders', 'k2'), 'two', 'and applies once the lock is gone');
 
 $node->stop;
 done_testing();
