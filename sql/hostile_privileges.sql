@@ -65,6 +65,14 @@ DELETE FROM regress_priv WHERE id = 'w2';
 DELETE FROM regress_priv WHERE id = 'w2';
 RESET ROLE;
 SELECT id, item, gt_deleting FROM regress_priv WHERE id = 'w2';
+-- An upsert of a deleted item's key revives it (it stayed a tombstone).
+SELECT gt.put_item('regress_priv', '{"id": {"S": "w3"}}');
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "w3"}}');
+SET ROLE regress_writer;
+INSERT INTO regress_priv (id, item) VALUES ('w3', '{"id": {"S": "w3"}, "back": {"BOOL": true}}')
+    ON CONFLICT (id) DO UPDATE SET item = excluded.item;
+RESET ROLE;
+SELECT id, item, gt_deleting FROM regress_priv WHERE id = 'w3';
 
 -- TRIGGER only.  Collection ran as the bootstrap superuser and fired the
 -- role's DELETE triggers: one made the role a superuser.  Collection now
