@@ -69,7 +69,7 @@ die() { log "FATAL: $*"; exit 1; }
 cluster_new() {
     local name=$1 system=$2 dir="$WORK/$1" port
     port=$(( $(cat "$WORK/next_port") ))
-    while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
+    while ss -Htan "sport = :$port" | grep -q .; do port=$((port + 1)); done
     echo $((port + 1)) > "$WORK/next_port"
     as_pg mkdir -p "$dir"
     as_pg initdb -D "$dir/data" -A trust -E UTF8 --locale=C --no-sync >/dev/null
