@@ -24,7 +24,7 @@ EXTRA_CLEAN = $(EXTENSION).control
 REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
-ISOLATION = lww_commit_order item_write_snapshot
+ISOLATION = lww_commit_order item_write_snapshot plain_sql_deletes
 ISOLATION_OPTS = --inputdir=$(srcdir)/test \
 	--temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_iso

@@ -51,21 +51,47 @@ SELECT id, item, gt_deleting FROM regress_priv ORDER BY id;
 -- DELETE.  A DELETE of a tombstone removed it at once, so that an older
 -- version still on its way could bring the item back in this region only.
 -- Only collection removes tombstones; anyone else's DELETE of one is
--- skipped, as of an item that is gone.  Deleting an item writes its
--- tombstone, so it takes UPDATE as well as DELETE, as gt.delete_item()
--- takes INSERT and UPDATE.
+-- skipped, as of an item that is gone.  A DELETE of a live item deletes the
+-- row, reports it (it said DELETE 0, which ORMs read as a failure), and
+-- leaves a tombstone in its place, stamped later; deleting takes the DELETE
+-- privilege alone, by SQL or by gt.delete_item() (it took UPDATE, and
+-- INSERT and UPDATE).
 CREATE ROLE regress_deleter;
 GRANT SELECT, DELETE ON regress_priv TO regress_deleter;
+SELECT gt.put_item('regress_priv', '{"id": {"S": "d1"}}');
+SELECT gt.put_item('regress_priv', '{"id": {"S": "d2"}}');
+SELECT gt.put_item('regress_priv', '{"id": {"S": "d3"}, "n": {"N": "3"}}');
+SELECT gt_update_time AS w2_time FROM regress_priv WHERE id = 'w2' \gset
 SET ROLE regress_deleter;
 DELETE FROM regress_priv WHERE id = 'w2';
-RESET ROLE;
-GRANT UPDATE ON regress_priv TO regress_deleter;
-SET ROLE regress_deleter;
+\echo deleted :ROW_COUNT
 DELETE FROM regress_priv WHERE id = 'w2';
-DELETE FROM regress_priv WHERE id = 'w2';
+\echo deleted :ROW_COUNT
+DELETE FROM regress_priv WHERE id IN ('d1', 'd2') RETURNING id, item;
+SELECT gt.delete_item('{"TableName": "regress_priv", "Key": {"id": {"S": "d3"}}, "ReturnValues": "ALL_OLD"}');
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "never-written"}}');
 RESET ROLE;
-SELECT id, item, gt_deleting FROM regress_priv WHERE id = 'w2';
--- An upsert of a deleted item's key revives it (it stayed a tombstone).
+SELECT id, gt_deleting FROM regress_priv WHERE id IN ('d1', 'd2', 'd3', 'never-written') ORDER BY id;
+SELECT id, item, gt_deleting, gt_update_time > :w2_time AS stamped_later,
+       gt_update_region = gt.local_region() AS here
+    FROM regress_priv WHERE id = 'w2';
+-- Without DELETE, no delete: a role with INSERT and UPDATE could delete
+-- through gt.delete_item().
+SET ROLE regress_writer;
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "victim"}}');
+DELETE FROM regress_priv WHERE id = 'victim';
+RESET ROLE;
+-- A plain INSERT of a deleted item's key writes the item again, stamped
+-- later than its tombstone (it failed on the primary key); an upsert
+-- revives it too (it stayed a tombstone).
+SELECT gt_update_time AS w2_time FROM regress_priv WHERE id = 'w2' \gset
+SET ROLE regress_writer;
+INSERT INTO regress_priv (id, item) VALUES ('w2', '{"id": {"S": "w2"}, "back": {"N": "1"}}');
+-- Once, like any key.
+INSERT INTO regress_priv (id, item) VALUES ('w2', '{"id": {"S": "w2"}, "back": {"N": "2"}}');
+RESET ROLE;
+SELECT id, item, gt_deleting, gt_update_time > :w2_time AS stamped_later
+    FROM regress_priv WHERE id = 'w2';
 SELECT gt.put_item('regress_priv', '{"id": {"S": "w3"}}');
 SELECT gt.delete_item('regress_priv', '{"id": {"S": "w3"}}');
 SET ROLE regress_writer;
@@ -73,6 +99,27 @@ INSERT INTO regress_priv (id, item) VALUES ('w3', '{"id": {"S": "w3"}, "back": {
     ON CONFLICT (id) DO UPDATE SET item = excluded.item;
 RESET ROLE;
 SELECT id, item, gt_deleting FROM regress_priv WHERE id = 'w3';
+-- The tombstone is bookkeeping: no trigger fires on its writing, and a
+-- user's DELETE triggers fire for the delete.  Where a user trigger could
+-- run on it, gt.delete_item() writes the tombstone as the caller, who then
+-- needs INSERT and UPDATE too.
+CREATE FUNCTION regress_tell() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE '% % of % as %', TG_WHEN, TG_OP, COALESCE(NEW.id, OLD.id), current_user;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER regress_tell AFTER INSERT OR UPDATE OR DELETE ON regress_priv
+    FOR EACH ROW EXECUTE FUNCTION regress_tell();
+SET ROLE regress_deleter;
+DELETE FROM regress_priv WHERE id = 'w2';
+\echo deleted :ROW_COUNT
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "w3"}}');
+RESET ROLE;
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "w3"}}');
+DROP TRIGGER regress_tell ON regress_priv;
+DROP FUNCTION regress_tell();
+SELECT id, gt_deleting FROM regress_priv WHERE id IN ('w2', 'w3') ORDER BY id;
 
 -- TRIGGER only.  Collection ran as the bootstrap superuser and fired the
 -- role's DELETE triggers: one made the role a superuser.  Collection now
@@ -115,6 +162,9 @@ SET ROLE regress_referencer;
 CREATE TABLE regress_pins (id text REFERENCES regress_priv);
 INSERT INTO regress_pins VALUES ('pinned');
 RESET ROLE;
+-- A plain DELETE of the item it references fails, as in SQL: the row goes
+-- before its tombstone comes.
+DELETE FROM regress_priv WHERE id = 'pinned';
 SELECT gt.delete_item('regress_priv', '{"id": {"S": "pinned"}}');
 SELECT gt.put_item('regress_priv_other', '{"id": {"S": "gone"}}');
 SELECT gt.delete_item('regress_priv_other', '{"id": {"S": "gone"}}');

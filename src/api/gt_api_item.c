@@ -20,6 +20,19 @@
  *		stored item, which it sees locked.  A read goes through
  *		write/gt_read.c, as the calling user.
  *
+ *	  Privileges
+ *		PutItem is an upsert and takes what one takes (INSERT and UPDATE).
+ *		Deleting an item takes DELETE, whether by gt.delete_item() or by a
+ *		plain SQL DELETE (conflict/gt_lww.c), and SELECT as well to return
+ *		the old item.  The tombstone a delete leaves is bookkeeping, written
+ *		as the table's owner, as a security-restricted operation, where no
+ *		code of a user can run on that write: a table with only our
+ *		triggers and without row-level security.  Elsewhere it is written
+ *		as the caller, as the upsert it is, with the triggers and policies
+ *		of the table applying to it, and the caller needs INSERT and UPDATE
+ *		too: running a trigger that a role with TRIGGER attached with the
+ *		owner's rights would hand it those rights.
+ *
  *		The short forms gt.put_item(table, item) and gt.delete_item(table,
  *		key) pass their argument on instead of building a request around it
  *		and taking the item out again; with a NULL argument they build the
@@ -30,6 +43,9 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -133,17 +149,49 @@ write_version(GtTable *table, Jsonb *payload, bool deleting, bool all_old)
 {
 	PutArg		put = {payload, deleting, all_old, NULL};
 	GtWriteTarget *target;
+	bool		as_owner = false;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	if (deleting)
 		gt_item_validate_key(payload, &table->keys);
 	else
 		gt_item_validate_item(payload, &table->keys);
 
+	if (deleting)
+	{
+		/* See NOTES: deleting takes DELETE, and SELECT to read the item. */
+		AclMode		needed = ACL_DELETE | (all_old ? ACL_SELECT : 0);
+		const char *name = table->name;
+
+		if (pg_class_aclmask(table->relid, GetUserId(), needed,
+							 ACLMASK_ALL) != needed)
+			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, table->name);
+
+		/*
+		 * Decide on the triggers and policies as they are once the table is
+		 * locked as the write will lock it: they cannot change until the
+		 * transaction ends.
+		 */
+		LockRelationOid(table->relid, RowExclusiveLock);
+		table = gt_table_by_relid(table->relid);
+		if (table == NULL)
+			gt_request_error_not_found(name);
+		as_owner = table->only_our_triggers && table->plain_relation;
+	}
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	if (as_owner)
+		SetUserIdAndSecContext(table->owner,
+							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
+	/* An error restores the user and context as the transaction aborts. */
 	target = gt_write_open(table, GT_WRITE_LOCAL);
 	if (target == NULL)
 		gt_request_error_not_found(table->name);
 	gt_write_item(target, payload, false, decide_put, &put);
 	gt_write_close(target);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	return wrap_result("Attributes", put.old);
 }
 

@@ -283,8 +283,8 @@ set_trigger_flags(TriggerDesc *trigdesc)
 /*
  * read_triggers fills the trigger fields of table from rel's: whether the
  * LWW trigger fires always, whether any trigger is not ours, and a copy of
- * them without the LWW trigger, which the executor path fires (it makes the
- * LWW trigger's decision itself).
+ * them without the LWW triggers, which the executor path fires (it makes the
+ * LWW trigger's decision itself, and never deletes).
  */
 static void
 read_triggers(GtTable *table, Relation rel)
@@ -307,6 +307,8 @@ read_triggers(GtTable *table, Relation rel)
 			table->lww_always = (t->tgenabled == TRIGGER_FIRES_ALWAYS);
 			continue;
 		}
+		if (strcmp(t->tgname, GT_TOMBSTONE_TRIGGER_NAME) == 0)
+			continue;
 		if (strcmp(t->tgname, GT_TRUNCATE_TRIGGER_NAME) != 0)
 			table->only_our_triggers = false;
 		trigdesc->triggers[kept++] = *t;

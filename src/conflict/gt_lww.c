@@ -26,17 +26,18 @@
  *		otherwise; when the two were written in different regions, it
  *		reports the conflict (gt_conflict.c), whichever won.
  *
- *	  The trigger
+ *	  The triggers
  *		Every replica table has gt_lww, a BEFORE INSERT OR UPDATE OR DELETE
- *		row trigger enabled ALWAYS, for what the write primitive does not
- *		write: plain SQL.  A write in a session with a replication origin
- *		set up is replicated and decided as above; every other write is
- *		local and stamped, under the row lock that a BEFORE UPDATE trigger
- *		runs with, at no less than the stored time plus one tick, so users
- *		cannot forge the metadata.  The write primitive's executor path
- *		makes these decisions itself and leaves the trigger out of what it
- *		fires (a BEFORE UPDATE row trigger makes the executor lock the row
- *		twice); its statement path is stamped by it.
+ *		row trigger, and gt_lww_tombstone, an AFTER DELETE row trigger,
+ *		both enabled ALWAYS, for what the write primitive does not write:
+ *		plain SQL.  A write in a session with a replication origin set up
+ *		is replicated and decided as above; every other write is local and
+ *		stamped, under the row lock that a BEFORE UPDATE trigger runs with,
+ *		at no less than the stored time plus one tick, so users cannot
+ *		forge the metadata.  The write primitive's executor path makes
+ *		these decisions itself and leaves the triggers out of what it fires
+ *		(a BEFORE UPDATE row trigger makes the executor lock the row
+ *		twice); its statement path is stamped by them.
  *
  *	  What plain SQL may write
  *		Other regions apply what is written here, so a local INSERT, UPDATE
@@ -49,11 +50,18 @@
  *		write a user can make here stops a link elsewhere.
  *
  *	  Deletes
- *		A delete is a tombstone: an update that sets the deleting flag and
- *		keeps only the key.  A plain SQL DELETE of a live item is turned
- *		into one here (the row is updated, the delete skipped), so that it
- *		replicates like gt.delete_item() does instead of vanishing in one
- *		region only.  Only tombstone collection removes a tombstone
+ *		A delete is a tombstone: a version with the deleting flag set that
+ *		keeps only the key.  A plain SQL DELETE of a live item deletes the
+ *		row, so that the statement reports it as SQL users expect and takes
+ *		the DELETE privilege alone, and gt_lww_tombstone then inserts the
+ *		tombstone in its place, stamped later, with no trigger of the table
+ *		firing: the user's DELETE triggers fired for the delete, and the
+ *		tombstone is bookkeeping.  It replicates like gt.delete_item()'s,
+ *		instead of the item vanishing in one region only.  An INSERT of a
+ *		key whose item was deleted removes the tombstone and inserts the
+ *		new item stamped later than it, in the same transaction, so it
+ *		succeeds as SQL users expect and nothing older can come back.
+ *		Otherwise only tombstone collection removes a tombstone
  *		(lifecycle/gt_tombstone.c), after every peer's watermark allows it;
  *		anyone else's DELETE of one is skipped, as of an item that is gone,
  *		since removing it early could let an older version come back.
@@ -63,19 +71,22 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "executor/spi.h"
+#include "executor/executor.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "replication/origin.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "gt/clock.h"
 #include "gt/conflict.h"
+#include "gt/exec_row.h"
 #include "gt/gt.h"
 #include "gt/item.h"
 #include "gt/lww.h"
@@ -83,8 +94,8 @@
 #include "gt/table.h"
 
 /*
- * Set while this backend writes a tombstone (write_tombstone, the write
- * primitive's statement path), or collects tombstones.
+ * Set while this backend writes a tombstone (the write primitive's statement
+ * path writing DeleteItem's version), or collects tombstones.
  */
 static bool writing_tombstone = false;
 static bool collecting_tombstones = false;
@@ -251,8 +262,8 @@ check_local_row(const GtTable *table, Relation rel, HeapTuple newtuple,
 
 /*
  * stamp_local returns newtuple with a fresh update time (at least floor) and
- * this region's name, with the deleting flag the write sets (true only for
- * write_tombstone's), and with the item detoasted, so that the version
+ * this region's name, with the deleting flag the write sets (true only for the
+ * write primitive's tombstones), and with the item detoasted, so that the version
  * written to WAL always carries the whole item for the output plugin.
  */
 static HeapTuple
@@ -285,34 +296,90 @@ stamp_local(const GtTable *table, Relation rel, HeapTuple newtuple,
 }
 
 /*
- * write_tombstone turns the row at tid, holding item, into a tombstone with
- * an UPDATE that this same trigger stamps.  The UPDATE runs as the user
- * who deletes, with that user's privileges: deleting an item writes its
- * tombstone, so it takes UPDATE as well as DELETE (running it as the owner
- * would run the UPDATE triggers any role with TRIGGER attached with the
- * owner's rights).
+ * insert_tombstone inserts the tombstone of stored, the live item that a
+ * local DELETE just removed (oldtuple, a row of rel): its key, with the row's
+ * other columns as they were, stamped later than the item, with no trigger
+ * of the table firing (see NOTES).  If the statement wrote the key again
+ * meanwhile (a DELETE and an INSERT of it in one statement), that newer
+ * version stands and no tombstone is needed.
  */
 static void
-write_tombstone(const GtTable *table, Relation rel, ItemPointer tid,
-				Datum item)
+insert_tombstone(const GtTable *table, Relation rel, HeapTuple oldtuple,
+				 const GtVersion *stored)
 {
-	Oid			argtypes[2] = {JSONBOID, TIDOID};
-	Datum		args[2];
-	char	   *sql;
+	TupleDesc	desc = RelationGetDescr(rel);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	Jsonb	   *key = gt_item_key_only(gt_version_item(stored), &table->keys);
 
-	args[0] = JsonbPGetDatum(gt_item_key_only(DatumGetJsonbP(item),
-											  &table->keys));
-	args[1] = PointerGetDatum(tid);
-	sql = psprintf("UPDATE %s SET %s = $1, %s = true WHERE ctid OPERATOR(pg_catalog.=) $2",
-				   table->qualified_name, GT_COL_ITEM, GT_COL_DELETING);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	gt_lww_writing_tombstone(true);
-	if (SPI_execute_with_args(sql, 2, argtypes, args, NULL, false, 1) != SPI_OK_UPDATE)
-		elog(ERROR, "could not write a tombstone in \"%s\"",
-			 RelationGetRelationName(rel));
-	gt_lww_writing_tombstone(false);
-	SPI_finish();
+	ExecClearTuple(slot);
+	heap_deform_tuple(oldtuple, desc, slot->tts_values, slot->tts_isnull);
+	gt_exec_row_set(slot, table->item_att, JsonbPGetDatum(key));
+	gt_exec_row_set(slot, table->time_att,
+					Int64GetDatum(gt_clock_stamp(stored->update_time + 1)));
+	gt_exec_row_set(slot, table->region_att,
+					CStringGetTextDatum(gt_region_local()));
+	gt_exec_row_set(slot, table->deleting_att, BoolGetDatum(true));
+	ExecStoreVirtualTuple(slot);
+	(void) gt_exec_row_insert_quietly(rel, table->pk_index, slot);
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * replace_tombstone removes the tombstone stored under the key of newtuple,
+ * a row a local INSERT is about to write to rel, and returns the update time
+ * the new version must exceed, or 0 if no tombstone is stored (see NOTES).
+ * A live item under the key is left for the INSERT to meet, as a duplicate
+ * key or a conflict of its ON CONFLICT clause.
+ */
+static int64
+replace_tombstone(const GtTable *table, Relation rel, HeapTuple newtuple)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	TupleTableSlot *found = table_slot_create(rel, NULL);
+	Datum		keys[2];
+	bool		isnull;
+	int64		floor = 0;
+	GtVersion	stored;
+
+	keys[0] = heap_getattr(newtuple, table->hash_att, desc, &isnull);
+	if (table->range_att != InvalidAttrNumber)
+		keys[1] = heap_getattr(newtuple, table->range_att, desc, &isnull);
+
+	/* Look without a lock first: most keys inserted are new, or live. */
+	if (gt_exec_row_probe(rel, table->pk_index, keys, GetActiveSnapshot(),
+						  found))
+	{
+		tuple_version(table, ExecFetchSlotHeapTuple(found, false, NULL),
+					  desc, &stored);
+		if (stored.deleting)
+		{
+			TupleTableSlot *search = MakeSingleTupleTableSlot(desc,
+															  &TTSOpsVirtual);
+
+			/* Lock its latest version, and look again. */
+			gt_exec_row_clear(search);
+			gt_exec_row_set(search, table->hash_att, keys[0]);
+			if (table->range_att != InvalidAttrNumber)
+				gt_exec_row_set(search, table->range_att, keys[1]);
+			ExecStoreVirtualTuple(search);
+			if (RelationFindReplTupleByIndex(rel, table->pk_index,
+											 LockTupleExclusive, search,
+											 found))
+			{
+				tuple_version(table, ExecFetchSlotHeapTuple(found, false, NULL),
+							  desc, &stored);
+				if (stored.deleting)
+				{
+					floor = stored.update_time + 1;
+					simple_table_tuple_delete(rel, &found->tts_tid,
+											  GetActiveSnapshot());
+				}
+			}
+			ExecDropSingleTupleTableSlot(search);
+		}
+	}
+	ExecDropSingleTupleTableSlot(found);
+	return floor;
 }
 
 /*
@@ -361,11 +428,13 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" was not called by trigger manager",
 						"gt_lww_trigger")));
-	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		(!TRIGGER_FIRED_BEFORE(trigdata->tg_event) &&
+		 !(TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		   TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" must be fired BEFORE ROW",
+				 errmsg("function \"%s\" must be fired BEFORE ROW, or AFTER ROW for DELETE",
 						"gt_lww_trigger")));
 
 	rel = trigdata->tg_relation;
@@ -394,7 +463,8 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 			return PointerGetDatum(newtuple);
 		}
 		check_local_row(table, rel, newtuple, NULL);
-		return PointerGetDatum(stamp_local(table, rel, newtuple, 0));
+		return PointerGetDatum(stamp_local(table, rel, newtuple,
+										   replace_tombstone(table, rel, newtuple)));
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
@@ -425,12 +495,18 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 		GtVersion	stored;
 
 		tuple_version(table, oldtuple, desc, &stored);
+		if (TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		{
+			/* gt_lww_tombstone: the row of a live item went (see NOTES). */
+			if (!replicated && !stored.deleting)
+				insert_tombstone(table, rel, oldtuple, &stored);
+			return PointerGetDatum(NULL);
+		}
 		if (replicated)
 			return PointerGetDatum(oldtuple);
 		if (stored.deleting)	/* only collection removes a tombstone */
 			return PointerGetDatum(collecting_tombstones ? oldtuple : NULL);
-		write_tombstone(table, rel, &oldtuple->t_self, stored.item);
-		return PointerGetDatum(NULL);
+		return PointerGetDatum(oldtuple);	/* gt_lww_tombstone follows */
 	}
 
 	ereport(ERROR,

@@ -21,9 +21,11 @@
  *
  *		Changes applied by replication carry a replication origin and are
  *		filtered out, so nothing echoes between regions.  DELETE and TRUNCATE
- *		are not sent: deletes through the API are tombstone updates, and
- *		physical deletes only collect tombstones, which each region does on
- *		its own.
+ *		are not sent: a delete is the tombstone version written with it (an
+ *		update, or an insertion where plain SQL deleted the row, see
+ *		conflict/gt_lww.c), and the other physical deletes either collect
+ *		tombstones, which each region does on its own, or make way for a
+ *		newer version of the key in the same transaction.
  *
  *		A write of gt._watermark (by gt._publish_watermark(), which only the
  *		launcher runs) is sent as a WATERMARK message after its transaction,
@@ -295,7 +297,9 @@ gt_output_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	msg.update_region = isnull ? "" : TextDatumGetCString(d);
 	d = heap_getattr(tuple, table->deleting_att, desc, &isnull);
 	msg.deleting = isnull ? false : DatumGetBool(d);
-	msg.inserted = (change->action == REORDER_BUFFER_CHANGE_INSERT);
+	/* A tombstone is never a new item, even where plain SQL inserted it. */
+	msg.inserted = (change->action == REORDER_BUFFER_CHANGE_INSERT &&
+					!msg.deleting);
 
 	if (!txndata->sent_begin)
 	{

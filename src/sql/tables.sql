@@ -67,6 +67,9 @@ BEGIN
         'CREATE TRIGGER gt_lww BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION gt._lww_trigger()', rel);
     EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER gt_lww', rel);
     EXECUTE pg_catalog.format(
+        'CREATE TRIGGER gt_lww_tombstone AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION gt._lww_trigger()', rel);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER gt_lww_tombstone', rel);
+    EXECUTE pg_catalog.format(
         'CREATE TRIGGER gt_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION gt._truncate_guard()', rel);
     EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER gt_no_truncate', rel);
     EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', rel,
@@ -346,6 +349,7 @@ BEGIN
         SELECT g.relid INTO rel FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name;
         IF rel IS NOT NULL THEN
             EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_lww ON %s', rel);
+            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_lww_tombstone ON %s', rel);
             EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_no_truncate ON %s', rel);
             EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', rel,
                 pg_catalog.format('former replica of global table %s', table_name));

@@ -18,14 +18,21 @@
  *		the key turns out to be taken (or being inserted), the speculative
  *		row is killed and the caller updates the stored row instead.
  *
+ *		The LWW trigger (conflict/gt_lww.c) uses the same helpers for the
+ *		bookkeeping of plain SQL: looking a key up, and writing a tombstone
+ *		with no trigger of the table firing.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/nbtree.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "gt/exec_row.h"
@@ -123,4 +130,68 @@ gt_exec_row_insert_if_new(ResultRelInfo *relinfo, EState *estate,
 	list_free(recheck);
 	list_free(arbiters);
 	return !conflict;
+}
+
+/*
+ * gt_exec_row_probe looks up the row of rel whose columns in unique index
+ * index hold values (one per key column of the index), as snapshot sees it,
+ * without locking it.  Returns true and fills slot (a slot of rel) if there
+ * is one.
+ */
+bool
+gt_exec_row_probe(Relation rel, Oid index, const Datum *values,
+				  Snapshot snapshot, TupleTableSlot *slot)
+{
+	Relation	idxrel = index_open(index, AccessShareLock);
+	int			nkeys = IndexRelationGetNumberOfKeyAttributes(idxrel);
+	ScanKeyData skey[INDEX_MAX_KEYS];
+	IndexScanDesc scan;
+	bool		found;
+
+	for (int i = 0; i < nkeys; i++)
+	{
+		Oid			type = idxrel->rd_opcintype[i];
+		Oid			op = get_opfamily_member(idxrel->rd_opfamily[i], type,
+											 type, BTEqualStrategyNumber);
+
+		if (!OidIsValid(op))
+			elog(ERROR, "missing equality operator for index \"%s\"",
+				 RelationGetRelationName(idxrel));
+		ScanKeyInit(&skey[i], i + 1, BTEqualStrategyNumber, get_opcode(op),
+					values[i]);
+		skey[i].sk_collation = idxrel->rd_indcollation[i];
+	}
+	scan = index_beginscan(rel, idxrel, snapshot, nkeys, 0);
+	index_rescan(scan, skey, nkeys, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	index_close(idxrel, NoLock);
+	return found;
+}
+
+/*
+ * gt_exec_row_insert_quietly inserts the row in slot (a slot of rel) through
+ * the executor, with its constraints and indexes checked but no trigger of
+ * the table fired, as the current command.  Where the table allows a
+ * speculative insertion, a row whose key in unique index arbiter is taken
+ * is not inserted, and false is returned; elsewhere that is an error.
+ */
+bool
+gt_exec_row_insert_quietly(Relation rel, Oid arbiter, TupleTableSlot *slot)
+{
+	ResultRelInfo *relinfo;
+	EState	   *estate = gt_exec_row_state(rel, RowExclusiveLock, NULL, &relinfo);
+	bool		inserted = true;
+
+	estate->es_output_cid = GetCurrentCommandId(true);
+	if (gt_exec_row_plain_indexes(relinfo) && !rel->rd_rel->relispartition &&
+		!(RelationGetDescr(rel)->constr != NULL &&
+		  RelationGetDescr(rel)->constr->has_generated_stored))
+		inserted = gt_exec_row_insert_if_new(relinfo, estate, slot, arbiter);
+	else
+		ExecSimpleRelationInsert(relinfo, estate, slot);
+	ExecCloseIndices(relinfo);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+	return inserted;
 }

@@ -2,7 +2,7 @@
 -- may call the item API and read the table catalog, and the item API then
 -- needs the privileges of the replica table itself.
 BEGIN;
-SELECT plan(42);
+SELECT plan(43);
 
 CREATE ROLE regress_user;
 
@@ -105,6 +105,12 @@ SELECT is(gt.put_item('regress_priv', '{"id": {"S": "a"}, "v": {"N": "1"}}'), '{
     'with privileges on the replica table, PutItem works');
 SELECT is(gt.get_item('regress_priv', '{"id": {"S": "a"}}'), '{"id": {"S": "a"}, "v": {"N": "1"}}'::jsonb,
     'with privileges on the replica table, GetItem works');
+SELECT throws_ok($$SELECT gt.delete_item('regress_priv', '{"id": {"S": "a"}}')$$,
+    '42501', 'permission denied for table regress_priv',
+    'DeleteItem needs DELETE on the replica table, as a DELETE does');
+RESET ROLE;
+GRANT DELETE ON public.regress_priv TO regress_user;
+SET LOCAL ROLE regress_user;
 SELECT is(gt.delete_item('{"TableName": "regress_priv", "Key": {"id": {"S": "a"}}, "ReturnValues": "ALL_OLD"}'),
     '{"Attributes": {"id": {"S": "a"}, "v": {"N": "1"}}}'::jsonb,
     'with privileges on the replica table, DeleteItem works');

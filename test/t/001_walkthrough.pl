@@ -79,7 +79,10 @@ foreach my $r (@regions)
 
 #### Deletes replicate, through the API and through plain SQL
 gt_delete($node, 'us-west-1', 'global01', 'foo');
-$node->safe_psql('ap-south-1', q{DELETE FROM global01 WHERE id = 'from-eu-central-1'});
+# A plain DELETE reports the row it deleted, as SQL users expect.
+is($node->safe_psql('ap-south-1',
+		q{DELETE FROM global01 WHERE id = 'from-eu-central-1' RETURNING id}),
+	'from-eu-central-1', 'a plain DELETE returns the item it deleted');
 gt_wait($node, 'us-west-1');
 gt_wait($node, 'ap-south-1');
 foreach my $r (@regions)
@@ -88,6 +91,30 @@ foreach my $r (@regions)
 		'2', "deletes reached $r");
 	is(gt_get($node, $r, 'global01', 'foo'), '', "deleted item is gone in $r");
 }
+$reference = gt_items($node, 'ap-south-1', 'global01');
+foreach my $r (@regions)
+{
+	is(gt_items($node, $r, 'global01'), $reference,
+		"$r holds the same items and tombstones");
+}
+
+#### A plain INSERT of a deleted key writes the item again, everywhere
+$node->safe_psql('eu-central-1', q{INSERT INTO global01 (id, item)
+	VALUES ('from-eu-central-1', '{"id": {"S": "from-eu-central-1"}, "v": {"S": "again"}}')});
+gt_wait($node, 'eu-central-1');
+foreach my $r (@regions)
+{
+	is(gt_get($node, $r, 'global01', 'from-eu-central-1'), 'again',
+		"the item inserted again reached $r");
+}
+$reference = gt_items($node, 'ap-south-1', 'global01');
+foreach my $r (@regions)
+{
+	is(gt_items($node, $r, 'global01'), $reference,
+		"$r holds the same items after the insertion");
+}
+$node->safe_psql('eu-central-1', q{DELETE FROM global01 WHERE id = 'from-eu-central-1'});
+gt_wait($node, 'eu-central-1');
 
 #### Remove the original region's replica: it becomes a standalone table
 $updated = $node->safe_psql('eu-central-1', q{

@@ -23,6 +23,11 @@ extern void gt_exec_row_clear(TupleTableSlot *slot);
 extern bool gt_exec_row_insert_if_new(ResultRelInfo *relinfo, EState *estate,
 									  TupleTableSlot *slot, Oid arbiter);
 
+extern bool gt_exec_row_probe(Relation rel, Oid index, const Datum *values,
+							  Snapshot snapshot, TupleTableSlot *slot);
+extern bool gt_exec_row_insert_quietly(Relation rel, Oid arbiter,
+									   TupleTableSlot *slot);
+
 /* Sets column att of a slot being filled after gt_exec_row_clear(). */
 static inline void
 gt_exec_row_set(TupleTableSlot *slot, AttrNumber att, Datum value)

@@ -25,8 +25,9 @@
 #define GT_COL_UPDATE_REGION	"gt_update_region"
 #define GT_COL_DELETING			"gt_deleting"
 
-/* Name of the LWW trigger on every replica table (gt_conflict.c). */
+/* Names of the LWW triggers on every replica table (conflict/gt_lww.c). */
 #define GT_LWW_TRIGGER_NAME		"gt_lww"
+#define GT_TOMBSTONE_TRIGGER_NAME	"gt_lww_tombstone"
 
 /* Name of the trigger that refuses TRUNCATE of a replica table. */
 #define GT_TRUNCATE_TRIGGER_NAME	"gt_no_truncate"
