@@ -33,8 +33,14 @@
  *		that the owner attached run with the owner's rights, not the link
  *		worker's superuser's, and cannot SET ROLE back.  Not as a
  *		security-restricted operation, which would refuse every deferred
- *		trigger, deferrable foreign keys included; a deferred trigger fires
- *		at the commit, as the worker's user.
+ *		trigger, deferrable foreign keys included.  A deferred trigger
+ *		fires at the commit, as the worker's user, which would run a
+ *		user's code with a superuser's rights: so once a version is written
+ *		to a table whose owner is not a superuser and that has a user's
+ *		deferred trigger enabled for replicas, the local transaction does
+ *		what SET CONSTRAINTS ALL IMMEDIATE does.  The pending deferred
+ *		triggers fire then, as that owner, and every later one of the
+ *		transaction fires as its version is written, as its table's owner.
  *
  *	  Concurrency
  *		A local transaction inserting the same key after the look-up is seen
@@ -51,6 +57,8 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "replication/origin.h"
@@ -136,6 +144,27 @@ gt_apply_version_end(void)
 }
 
 /*
+ * fires_deferred_user_code reports whether a trigger a user attached to
+ * table, enabled for replicas, is deferred to the commit.
+ */
+static bool
+fires_deferred_user_code(const GtTable *table)
+{
+	TriggerDesc *trigdesc = table->triggers;
+
+	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &trigdesc->triggers[i];
+
+		if (!t->tgisinternal && t->tginitdeferred &&
+			(t->tgenabled == TRIGGER_FIRES_ALWAYS ||
+			 t->tgenabled == TRIGGER_FIRES_ON_REPLICA))
+			return true;
+	}
+	return false;
+}
+
+/*
  * apply_one applies the version of table_name that item and the metadata
  * make up, received from source, if this region takes it (see NOTES).
  */
@@ -173,6 +202,15 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(table->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	gt_write_item(target, item, inserted, gt_lww_decide, &arg);
+	if (!superuser_arg(table->owner) &&
+		fires_deferred_user_code(gt_write_table(target)))
+	{
+		/* SET CONSTRAINTS ALL IMMEDIATE, as the owner (see NOTES) */
+		ConstraintsSetStmt all_immediate = {.type = T_ConstraintsSetStmt,
+		.constraints = NIL,.deferred = false};
+
+		AfterTriggerSetState(&all_immediate);
+	}
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 

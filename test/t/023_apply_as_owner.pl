@@ -66,6 +66,31 @@ $node->safe_psql('eu-west-1', q{ALTER TABLE orders DISABLE TRIGGER audit_write})
 gt_wait($node, 'us-east-1');
 is(gt_get($node, 'eu-west-1', 'orders', 'k2'), 'one', 'the link resumes once the trigger is gone');
 
+#### A deferred trigger: it fired at the link worker's commit, as the worker's
+#### bootstrap superuser; it now fires as the owner, when its version is written
+$node->safe_psql('eu-west-1', q{
+	TRUNCATE audit;
+	CREATE FUNCTION audit_deferred() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		INSERT INTO public.audit
+			SELECT 'deferred ' || current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;
+		RETURN NULL;
+	END
+	$$;
+	ALTER FUNCTION audit_deferred() OWNER TO alice;
+	CREATE CONSTRAINT TRIGGER audit_deferred AFTER INSERT OR UPDATE ON orders
+		DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_deferred();
+	ALTER TABLE orders ENABLE ALWAYS TRIGGER audit_deferred;
+});
+gt_put($node, 'us-east-1', 'orders', 'k3', 'one');
+gt_put($node, 'us-east-1', 'orders', 'k3', 'two');
+gt_wait($node, 'us-east-1');
+is(gt_get($node, 'eu-west-1', 'orders', 'k3'), 'two', 'the versions were applied');
+is($node->safe_psql('eu-west-1', q{SELECT string_agg(who || ':' || superuser, ',') FROM audit}),
+	'deferred alice:false,deferred alice:false',
+	"the owner's deferred trigger ran as the owner, in the link worker, for each version");
+$node->safe_psql('eu-west-1', q{DROP TRIGGER audit_deferred ON orders});
+
 #### A row lock held by an idle transaction
 my $holder = $node->background_psql('eu-west-1');
 $holder->query_safe('BEGIN');
