@@ -12,7 +12,7 @@ SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
 
 # The install script is the topic files of src/sql/ in this order.
-SQL_TOPICS = catalogs support regions tables items replication privileges
+SQL_TOPICS = catalogs support regions tables items replication ddl privileges
 SQL_SOURCES = $(addprefix $(srcdir)/src/sql/, $(addsuffix .sql, $(SQL_TOPICS)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 # Upgrade scripts, and the install scripts of released versions they start
@@ -21,7 +21,7 @@ DATA = $(wildcard $(srcdir)/src/sql/$(EXTENSION)--*--*.sql) \
 	$(wildcard $(srcdir)/src/sql/released/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION).control
 
-REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect
+REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect ddl_guard
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
 ISOLATION = lww_commit_order item_write_snapshot plain_sql_deletes

@@ -93,7 +93,8 @@ decide_put(const GtVersion *stored, GtVersion *next, void *arg)
 
 /*
  * lookup_table returns the descriptor of global table name, ERRORing with
- * ResourceNotFoundException if this region has none.
+ * ResourceNotFoundException if this region has none, and as
+ * gt_table_check_complete() does if its items cannot be read or written.
  */
 static GtTable *
 lookup_table(const char *name)
@@ -104,6 +105,8 @@ lookup_table(const char *name)
 	table = gt_table_by_name(name);
 	if (table == NULL)
 		gt_request_error_not_found(name);
+	/* Its replica table dropped or altered behind the DDL guard's back. */
+	gt_table_check_complete(table);
 	return table;
 }
 

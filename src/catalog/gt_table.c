@@ -55,14 +55,18 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
@@ -322,6 +326,18 @@ read_triggers(GtTable *table, Relation rel)
 }
 
 /*
+ * key_column_typed reports whether att has the type, and for S the
+ * collation, of a key column of key type type (gt_item_key_type()): the
+ * write primitive compares keys in C's collation.
+ */
+static bool
+key_column_typed(Form_pg_attribute att, char type)
+{
+	return att->atttypid == gt_item_key_type(type) &&
+		(type != 'S' || att->attcollation == C_COLLATION_OID);
+}
+
+/*
  * read_relation fills the fields of table that come from the replica
  * table's relcache entry (see gt/table.h).
  */
@@ -347,26 +363,56 @@ read_relation(GtTable *table)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		const char *name = NameStr(att->attname);
+		bool		typed;
 
 		if (att->attisdropped)
 			continue;
 		if (strcmp(name, table->keys.hash_name) == 0)
+		{
 			table->hash_att = att->attnum;
+			typed = key_column_typed(att, table->keys.hash_type);
+		}
 		else if (table->keys.range_name &&
 				 strcmp(name, table->keys.range_name) == 0)
+		{
 			table->range_att = att->attnum;
+			typed = key_column_typed(att, table->keys.range_type);
+		}
 		else if (strcmp(name, GT_COL_ITEM) == 0)
+		{
 			table->item_att = att->attnum;
+			typed = (att->atttypid == JSONBOID);
+		}
 		else if (strcmp(name, GT_COL_UPDATE_TIME) == 0)
+		{
 			table->time_att = att->attnum;
+			typed = (att->atttypid == INT8OID);
+		}
 		else if (strcmp(name, GT_COL_UPDATE_REGION) == 0)
+		{
 			table->region_att = att->attnum;
+			typed = (att->atttypid == TEXTOID);
+		}
 		else if (strcmp(name, GT_COL_DELETING) == 0)
+		{
 			table->deleting_att = att->attnum;
+			typed = (att->atttypid == BOOLOID);
+		}
 		else
+		{
 			table->other_columns = true;
+			typed = true;
+		}
+		if (!typed && table->missing == NULL)
+		{
+			/* Read as another type, its values would crash the reader. */
+			table->missing = pstrdup(name);
+			table->mistyped = true;
+		}
 	}
-	if (!table->hash_att)
+	if (table->mistyped)
+		;						/* missing names the column */
+	else if (!table->hash_att)
 		table->missing = table->keys.hash_name;
 	else if (table->keys.range_name && !table->range_att)
 		table->missing = table->keys.range_name;
@@ -618,8 +664,66 @@ gt_table_check_complete(const GtTable *table)
 				 errmsg("replica table of global table \"%s\" does not exist",
 						table->name),
 				 errhint("Delete the global table with gt.delete_table().")));
+	if (table->mistyped)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of replica table \"%s\" does not have the type replication reads it as",
+						table->missing, table->qualified_name),
+				 errdetail("Key columns are text COLLATE \"C\", numeric or bytea as their key type says; item is jsonb, %s bigint, %s text and %s boolean.",
+						   GT_COL_UPDATE_TIME, GT_COL_UPDATE_REGION, GT_COL_DELETING)));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("replica table \"%s\" has no column \"%s\"",
 					table->qualified_name, table->missing)));
+}
+
+/*
+ * gt_table_check_replica ERRORs unless the replica table is complete and its
+ * primary key is on its key columns, as the write primitive looks items up
+ * (gt_write.c).  The DDL guard (gt._check_replica_table()) calls it after
+ * every ALTER TABLE of a replica table, so that a change replication could
+ * not live with is refused before it commits.
+ */
+void
+gt_table_check_replica(const GtTable *table)
+{
+	Relation	index;
+	bool		ok;
+	int			nkeys = table->range_att != InvalidAttrNumber ? 2 : 1;
+
+	gt_table_check_complete(table);
+	ok = OidIsValid(table->pk_index);
+	if (ok)
+	{
+		index = index_open(table->pk_index, AccessShareLock);
+		ok = index->rd_index->indnkeyatts == nkeys &&
+			index->rd_index->indkey.values[0] == table->hash_att &&
+			(nkeys == 1 || index->rd_index->indkey.values[1] == table->range_att);
+		index_close(index, AccessShareLock);
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("replica table \"%s\" must have its primary key on its key columns",
+						table->qualified_name),
+				 errdetail("Replication looks items up by their key.")));
+}
+
+/*
+ * gt._check_replica_table(relid regclass) RETURNS void: ERRORs, as
+ * gt_table_check_replica() does, unless relid is not a replica table or is
+ * one that replication can read and write; for the DDL guard.
+ */
+PG_FUNCTION_INFO_V1(gt_check_replica_table);
+Datum
+gt_check_replica_table(PG_FUNCTION_ARGS)
+{
+	GtTable    *table;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_VOID();
+	table = gt_table_by_relid(PG_GETARG_OID(0));
+	if (table != NULL)
+		gt_table_check_replica(table);
+	PG_RETURN_VOID();
 }

@@ -182,6 +182,20 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 
 	if (table == NULL || !gt_table_has_replica(table, source))
 		return;
+	if (!table->complete && table->missing == NULL)
+	{
+		/*
+		 * Its replica table was dropped behind the DDL guard's back (see
+		 * src/sql/ddl.sql): there is nowhere to write the version, and
+		 * stopping the link would stop every other table's replication too.
+		 */
+		ereport(WARNING,
+				(errmsg("skipping a version of global table \"%s\" from region \"%s\": its replica table in this region was dropped",
+						table->name, source),
+				 errhint("Delete the global table here with gt.delete_table(%s).",
+						 quote_literal_cstr(table->name))));
+		return;
+	}
 	gt_clock_observe(update_time);
 	target = target_for(table);
 	if (target == NULL)

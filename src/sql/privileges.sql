@@ -18,8 +18,11 @@ GRANT EXECUTE ON FUNCTION
     gt._check_table_name(text), gt._error_not_found(text),
     gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
     gt._validate_item(jsonb, text, text, text, text),
-    gt._validate_key(jsonb, text, text, text, text), gt._describe(text, text)
+    gt._validate_key(jsonb, text, text, text, text), gt._describe(text, text),
+    gt._check_replica_table(regclass)
 TO PUBLIC;
+-- Nor the DDL guards (event trigger functions), which fire for everyone's
+-- DDL without EXECUTE; gt._check_replica_table() is theirs, and only errors.
 -- Not gt._lww_trigger() nor gt._truncate_guard(): a trigger fires without
 -- its function's EXECUTE privilege, and only create_table attaches them.
 -- gt._watermark, which peers trust, is written by the launcher alone: no

@@ -109,8 +109,14 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM gt._error_not_found(table_name);
     END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*), COALESCE(pg_catalog.sum(pg_catalog.pg_column_size(item)), 0) FROM %s WHERE NOT gt_deleting', t.relid)
-        INTO item_count, size_bytes;
+    -- A replica table dropped behind the DDL guard's back holds nothing.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid) THEN
+        EXECUTE pg_catalog.format('SELECT pg_catalog.count(*), COALESCE(pg_catalog.sum(pg_catalog.pg_column_size(item)), 0) FROM %s WHERE NOT gt_deleting', t.relid)
+            INTO item_count, size_bytes;
+    ELSE
+        item_count := 0;
+        size_bytes := 0;
+    END IF;
     result := pg_catalog.jsonb_build_object(
         'TableName', t.table_name,
         'TableStatus', status,
@@ -346,7 +352,8 @@ DECLARE
     rel regclass;
 BEGIN
     IF region OPERATOR(pg_catalog.=) gt.local_region() THEN
-        SELECT g.relid INTO rel FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name;
+        SELECT g.relid INTO rel FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) _remove_replica.table_name
+            AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) g.relid::pg_catalog.oid);
         IF rel IS NOT NULL THEN
             EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_lww ON %s', rel);
             EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS gt_lww_tombstone ON %s', rel);
@@ -759,7 +766,9 @@ BEGIN
     ELSE
         DELETE FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name;
     END IF;
-    EXECUTE pg_catalog.format('DROP TABLE %s', t.relid);
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid) THEN
+        EXECUTE pg_catalog.format('DROP TABLE %s', t.relid);
+    END IF;
     RETURN pg_catalog.jsonb_build_object('TableDescription', description);
 END
 $$;

@@ -50,6 +50,14 @@
  *		checks the privileges a SELECT ... FOR UPDATE of the key would
  *		need.  Versions from other regions always take the executor path.
  *
+ *	  Columns of the user's
+ *		A replica table may have columns beyond the keys, the item and the
+ *		metadata, which no version carries.  The executor path writes them
+ *		as core's apply worker writes the columns its publisher does not
+ *		send: an update keeps them as they are, a new row takes their
+ *		defaults (evaluated per row, so now() or nextval() work) or NULL.
+ *		The statement path's INSERT applies the defaults by itself.
+ *
  *	  Stamps
  *		A local write is stamped by gt_write_stamp_local(): this region, and
  *		a time later than the stored version's, taken under the row lock,
@@ -74,7 +82,9 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "optimizer/optimizer.h"
 #include "replication/origin.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -102,6 +112,10 @@ struct GtWriteTarget
 	TupleTableSlot *updslot;	/* the stored row, updated */
 	EPQState	epqstate;
 	bool		speculative;	/* new rows may be inserted speculatively */
+	/* Defaults of the table's other columns, for new rows (see NOTES) */
+	int			ndefaults;
+	AttrNumber *default_atts;
+	ExprState **default_exprs;
 };
 
 /*
@@ -165,6 +179,59 @@ check_lock_privileges(GtTable *table)
 	if (!ok)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE,
 					   get_rel_name(table->relid));
+}
+
+/*
+ * init_defaults prepares, in the target's executor state, the default
+ * expressions of the columns a version does not write (those beyond the
+ * keys, the item and the metadata), as core's apply worker fills the
+ * columns its publisher does not send.  Generated columns are computed by
+ * the insertion itself.
+ */
+static void
+init_defaults(GtWriteTarget *target)
+{
+	GtTable    *table = target->table;
+	TupleDesc	desc = RelationGetDescr(target->rel);
+	MemoryContext old = MemoryContextSwitchTo(target->estate->es_query_cxt);
+
+	target->default_atts = palloc(sizeof(AttrNumber) * desc->natts);
+	target->default_exprs = palloc(sizeof(ExprState *) * desc->natts);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		AttrNumber	attnum = att->attnum;
+		Expr	   *expr;
+
+		if (att->attisdropped || att->attgenerated ||
+			attnum == table->hash_att || attnum == table->range_att ||
+			attnum == table->item_att || attnum == table->time_att ||
+			attnum == table->region_att || attnum == table->deleting_att)
+			continue;
+		expr = (Expr *) build_column_default(target->rel, attnum);
+		if (expr == NULL)
+			continue;
+		target->default_atts[target->ndefaults] = attnum;
+		target->default_exprs[target->ndefaults++] =
+			ExecInitExpr(expression_planner(expr), NULL);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Sets the columns with defaults of the new row in slot to their defaults. */
+static void
+fill_defaults(GtWriteTarget *target, TupleTableSlot *slot)
+{
+	ExprContext *econtext = GetPerTupleExprContext(target->estate);
+
+	for (int i = 0; i < target->ndefaults; i++)
+	{
+		AttrNumber	att = target->default_atts[i];
+
+		slot->tts_values[att - 1] = ExecEvalExpr(target->default_exprs[i],
+												 econtext,
+												 &slot->tts_isnull[att - 1]);
+	}
 }
 
 /*
@@ -248,6 +315,8 @@ gt_write_open(GtTable *table, GtWriteKind kind)
 	EvalPlanQualInit(&target->epqstate, target->estate, NULL, NIL, -1);
 	target->speculative = !target->statement &&
 		can_insert_speculatively(target->relinfo);
+	if (!target->statement && table->other_columns)
+		init_defaults(target);
 	return target;
 }
 
@@ -360,6 +429,7 @@ insert_new(GtWriteTarget *target, const GtVersion *next)
 	TupleTableSlot *slot = target->newslot;
 
 	set_version(target->table, slot, next);
+	fill_defaults(target, slot);
 	ExecStoreVirtualTuple(slot);
 	if (target->speculative)
 		return gt_exec_row_insert_if_new(target->relinfo, target->estate,

@@ -48,12 +48,14 @@ typedef struct GtTable
 
 	/*
 	 * The replica table, as its relcache entry was when this descriptor was
-	 * built.  complete is false if a column the extension needs is gone,
-	 * named by missing, or the table itself (missing NULL); nothing may then
-	 * read or write its rows.
+	 * built.  complete is false if a column the extension needs is gone or
+	 * has another type than the extension reads it as, named by missing
+	 * (mistyped says which), or if the table itself is gone (missing NULL);
+	 * nothing may then read or write its rows.
 	 */
 	bool		complete;
 	const char *missing;
+	bool		mistyped;
 	Oid			owner;			/* versions from other regions are written as it */
 	Oid			pk_index;
 	AttrNumber	hash_att;
@@ -91,5 +93,11 @@ extern SPIPlanPtr gt_table_keep_plan(GtTable *table, GtTablePlan which,
 
 /* ERRORs unless the descriptor is complete (see above). */
 extern void gt_table_check_complete(const GtTable *table);
+
+/*
+ * ERRORs unless the replica table has what replication needs: every column
+ * complete asks for, and a primary key on the key columns.
+ */
+extern void gt_table_check_replica(const GtTable *table);
 
 #endif							/* GT_TABLE_H */
