@@ -17,6 +17,7 @@
 #include "utils/guc.h"
 
 #include "gt/conflict.h"
+#include "gt/extension_guard.h"
 #include "gt/gt.h"
 #include "gt/launcher.h"
 #include "gt/shmem.h"
@@ -123,6 +124,7 @@ _PG_init(void)
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
+	gt_extension_guard_install();
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, pg_global_tables authors
 #
 # Schema changes on one replica never cost a write nor stop replication
-# (issue 13, cases 4, 7 and 8), with two regions and two tables:
+# (issue 13, cases 4, 5, 7 and 8), with two regions and two tables:
 #  - a column added with a default (NOT NULL DEFAULT now()) is filled with
 #    its default in rows that versions from other regions create (the link
 #    into the region stopped on "null value in column"), and a local column
@@ -11,7 +11,8 @@
 #    other table keeps replicating;
 #  - a replica table dropped behind the guard's back (a superuser disabling
 #    it) no longer stops the link for every other table: its versions are
-#    skipped with a warning, and the global table can still be deleted.
+#    skipped with a warning, and the global table can still be deleted;
+#  - DROP EXTENSION is refused while the region shares tables with others.
 use strict;
 use warnings FATAL => 'all';
 
@@ -92,6 +93,22 @@ is($node->safe_psql('eu-west-1', q{SELECT gt.describe_table('orders')->'Table'->
 $node->safe_psql('eu-west-1', q{SELECT gt.delete_table('orders')});
 is($node->safe_psql('us-east-1', q{SELECT gt.describe_table('orders')->'Table'->'Replicas'}),
 	'', 'and deleted: us-east-1 no longer lists eu-west-1 as a replica');
+
+#### DROP EXTENSION while the region shares tables (case 5)
+# It was allowed: the peers' slots for the region were never read again and
+# kept WAL without bound.
+($rc, $out, $err) = $node->psql('eu-west-1', q{DROP EXTENSION pg_global_tables CASCADE});
+like($err, qr/cannot drop extension pg_global_tables while region "eu-west-1" shares tables with 1 other regions/,
+	'DROP EXTENSION is refused while the region has peers');
+gt_put($node, 'us-east-1', 'other', 'o3', 'one');
+gt_wait($node, 'us-east-1');
+is(gt_get($node, 'eu-west-1', 'other', 'o3'), 'one', 'and the region keeps replicating');
+# Leaving first, as the hint says, makes it possible, and the peer lets go.
+$node->safe_psql('eu-west-1', q{SELECT gt.delete_table('other')});
+$node->safe_psql('eu-west-1', q{DROP EXTENSION pg_global_tables CASCADE});
+ok($node->poll_query_until('us-east-1', q{
+		SELECT count(*) = 0 FROM pg_replication_slots WHERE slot_name LIKE '%eu\_west\_1%'}),
+	'once the region left its tables, the extension drops, and no slot is kept for it');
 
 $node->stop;
 done_testing();
