@@ -56,6 +56,7 @@
 
 #include "gt/gt.h"
 #include "gt/launcher.h"
+#include "gt/link_state.h"
 #include "gt/region.h"
 #include "gt/shmem.h"
 #include "gt/tombstone.h"
@@ -67,6 +68,7 @@ typedef struct ChildWorker
 	char		peer[NAMEDATALEN];	/* launcher: peer region */
 	BackgroundWorkerHandle *handle;
 	TimestampTz last_start;
+	bool		start_failed;	/* no worker slot at last_start */
 	bool		seen;			/* still wanted in this scan */
 } ChildWorker;
 
@@ -94,9 +96,12 @@ child_running(ChildWorker *child)
 
 /*
  * start_child starts a dynamic worker for a database (supervisor) or a peer
- * (launcher), with this process notified of its exit.
+ * (launcher), with this process notified of its exit.  Without a free
+ * background worker slot, it says which worker could not start and why,
+ * for a link in gt.links too, and returns false; the caller tries again
+ * later.
  */
-static void
+static bool
 start_child(ChildWorker *child, const char *function, const char *type,
 			const char *name)
 {
@@ -118,11 +123,26 @@ start_child(ChildWorker *child, const char *function, const char *type,
 	if (child->handle)
 		pfree(child->handle);
 	child->handle = NULL;
-	if (!RegisterDynamicBackgroundWorker(&bgw, &child->handle))
-		ereport(WARNING,
-				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				 errmsg("out of background worker slots"),
-				 errhint("You might need to increase \"max_worker_processes\".")));
+	child->start_failed = !RegisterDynamicBackgroundWorker(&bgw, &child->handle);
+	if (!child->start_failed)
+		return true;
+	ereport(WARNING,
+			(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+			 errmsg("could not start %s: out of background worker slots", name),
+			 errdetail("\"max_worker_processes\" is %d; the supervisor, a launcher for each region database and a link worker for each peer of each region share them with parallel workers and other extensions' workers.",
+					   max_worker_processes),
+			 errhint("Increase \"max_worker_processes\" (see the README's sizing formula) and restart the server.")));
+	if (child->peer[0] != '\0')
+	{
+		char		message[256];
+
+		snprintf(message, sizeof(message),
+				 "no background worker slot for the link worker (\"max_worker_processes\" is %d)",
+				 max_worker_processes);
+		gt_link_state_set_error(child->dboid, child->peer, InvalidXLogRecPtr,
+								message, InvalidXLogRecPtr);
+	}
+	return false;
 }
 
 /*
@@ -256,7 +276,7 @@ gt_supervisor_main(Datum main_arg)
 												  gt_launcher_naptime * 10)))
 				continue;
 			snprintf(name, sizeof(name), "gt launcher for database %u", dboid);
-			start_child(c, "gt_launcher_main", "gt launcher", name);
+			(void) start_child(c, "gt_launcher_main", "gt launcher", name);
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(loop_cxt);
@@ -414,12 +434,12 @@ gt_launcher_main(Datum main_arg)
 			c->seen = true;
 			if (child_running(c))
 				continue;
-			if (c->handle != NULL &&
+			if ((c->handle != NULL || c->start_failed) &&
 				!TimestampDifferenceExceeds(c->last_start, now,
 											gt_link_retry_interval))
 				continue;
 			snprintf(name, sizeof(name), "gt link worker for region \"%s\"", peer);
-			start_child(c, "gt_link_main", "gt link worker", name);
+			(void) start_child(c, "gt_link_main", "gt link worker", name);
 		}
 		foreach(lc, children)
 		{
