@@ -240,6 +240,9 @@ error_allowed(int sqlerrcode, GtFuzzErrors errors)
 				sqlerrcode == ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 		case GT_FUZZ_ERRORS_PROTOCOL:
 			return sqlerrcode == ERRCODE_PROTOCOL_VIOLATION;
+		case GT_FUZZ_ERRORS_REQUEST:
+			return sqlerrcode == ERRCODE_INVALID_PARAMETER_VALUE ||
+				sqlerrcode == ERRCODE_NULL_VALUE_NOT_ALLOWED;
 	}
 	return false;
 }

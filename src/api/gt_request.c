@@ -77,11 +77,15 @@ gt_request_check(Jsonb *request, const char *operation,
 
 /*
  * gt_request_get returns the value of a top-level parameter, or NULL if the
- * request does not have it.  A JSON null is returned as a jbvNull value.
+ * request does not have it (or is not an object: jsonb's key look-up reads
+ * any other container as if it were one, past its end).  A JSON null is
+ * returned as a jbvNull value.
  */
 JsonbValue *
 gt_request_get(Jsonb *request, const char *field)
 {
+	if (!JB_ROOT_IS_OBJECT(request))
+		return NULL;
 	return getKeyJsonValueFromContainer(&request->root, field, strlen(field),
 										NULL);
 }
@@ -93,7 +97,13 @@ gt_request_get(Jsonb *request, const char *field)
 char *
 gt_request_string(Jsonb *request, const char *field, const char *operation)
 {
-	JsonbValue *v = gt_request_get(request, field);
+	JsonbValue *v;
+
+	if (!JB_ROOT_IS_OBJECT(request))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s request must be a JSON object", operation)));
+	v = gt_request_get(request, field);
 
 	if (v == NULL)
 		ereport(ERROR,

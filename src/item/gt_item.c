@@ -845,9 +845,12 @@ gt_item_key_datum(Jsonb *item, const char *attname, char type)
 	char		typekey[2] = {type, '\0'};
 	text	   *str;
 
-	attr = getKeyJsonValueFromContainer(&item->root, attname, strlen(attname),
-										NULL);
-	val = (attr && attr->type == jbvBinary) ?
+	/* jsonb's key look-up reads any container as an object: check first. */
+	attr = JB_ROOT_IS_OBJECT(item) ?
+		getKeyJsonValueFromContainer(&item->root, attname, strlen(attname),
+									 NULL) : NULL;
+	val = (attr && attr->type == jbvBinary &&
+		   JsonContainerIsObject(attr->val.binary.data)) ?
 		getKeyJsonValueFromContainer(attr->val.binary.data, typekey, 1, NULL) :
 		NULL;
 	if (val == NULL || val->type != jbvString)
