@@ -217,3 +217,65 @@ CREATE FUNCTION gt._shares_tables(peer text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'gt_shares_tables_sql';
 COMMENT ON FUNCTION gt._shares_tables(text) IS 'whether this region shares a global table with a peer';
 
+
+--
+-- Removing a region that is lost for good (its server gone): run in any
+-- surviving region, it makes every region that shares a table with the lost
+-- one forget it, without contacting it, as pgactive_detach_nodes and BDR's
+-- part_by_node_names do.  A region that is still reachable leaves with
+-- gt.delete_table() or a replica Delete instead (doc/operations.md).
+--
+
+-- This region's half: the lost region leaves every global table here, and
+-- the link with it goes (its worker, origin and slot), so that no slot keeps
+-- WAL for it, no watermark is awaited from it and no error is logged about
+-- it any more.
+CREATE FUNCTION gt._forget_region(lost text) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    DELETE FROM gt.replica r WHERE r.region_name OPERATOR(pg_catalog.=) lost;
+    PERFORM gt._drop_link(lost);
+    DELETE FROM gt.region_registration g WHERE g.name OPERATOR(pg_catalog.=) lost;
+END
+$$;
+COMMENT ON FUNCTION gt._forget_region(text) IS 'forgets a lost region in this region';
+
+CREATE FUNCTION gt.detach_region(region text) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    local text := gt.local_region();
+    survivors text[];
+    r text;
+BEGIN
+    PERFORM gt._check_region_name(region);
+    IF region OPERATOR(pg_catalog.=) local THEN
+        RAISE EXCEPTION 'cannot detach region "%" from itself', region
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Run gt.detach_region() in a region that survives the lost one.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM gt.replica x WHERE x.region_name OPERATOR(pg_catalog.=) region) THEN
+        RAISE EXCEPTION 'region "%" shares no global table with region "%"', region, local
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    -- Every other region that shares a table with the lost one, as this
+    -- region knows them: all must be reachable before any forgets it.
+    SELECT pg_catalog.array_agg(DISTINCT x.region_name ORDER BY x.region_name) INTO survivors
+        FROM gt.replica x
+        WHERE x.table_name IN (SELECT y.table_name FROM gt.replica y WHERE y.region_name OPERATOR(pg_catalog.=) region)
+          AND x.region_name NOT IN (region, local);
+    FOREACH r IN ARRAY COALESCE(survivors, '{}') LOOP
+        PERFORM gt._region_exec(r, 'SELECT 1');
+    END LOOP;
+    FOREACH r IN ARRAY COALESCE(survivors, '{}') LOOP
+        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._forget_region(%L)', region));
+    END LOOP;
+    PERFORM gt._forget_region(region);
+    RETURN pg_catalog.jsonb_build_object('DetachedRegion', region,
+        'Regions', pg_catalog.to_jsonb(pg_catalog.array_prepend(local, COALESCE(survivors, '{}'))));
+END
+$$;
+COMMENT ON FUNCTION gt.detach_region(text) IS 'makes every surviving region forget a region lost for good';

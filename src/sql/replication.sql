@@ -22,6 +22,7 @@ BEGIN
             FROM gt._peers() p (region_name)
             LEFT JOIN pg_catalog.pg_replication_slots s
                 ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(local, p.region_name)
+               AND s.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
             WHERE s.confirmed_flush_lsn IS NULL
                OR s.confirmed_flush_lsn OPERATOR(pg_catalog.<) target;
         IF behind OPERATOR(pg_catalog.=) 0 THEN
@@ -179,6 +180,7 @@ CREATE VIEW gt.links AS
     CROSS JOIN gt.region l
     LEFT JOIN pg_catalog.pg_replication_slots s
         ON s.slot_name OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
+       AND s.database OPERATOR(pg_catalog.=) pg_catalog.current_database()
     LEFT JOIN pg_catalog.pg_replication_origin_status o
         ON o.external_id OPERATOR(pg_catalog.=) gt._link_name(l.name, p.region_name)
     LEFT JOIN pg_catalog.pg_stat_activity w
