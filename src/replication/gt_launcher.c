@@ -39,6 +39,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_database.h"
+#include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -315,6 +316,24 @@ read_peers(bool *has_region)
 
 	*has_region = gt_region_is_set();
 	found = gt_region_peers();
+	if (found != NIL && gt_region_is_copy())
+	{
+		/* A copy of the region starts no link (gt_region_identity.c). */
+		static bool warned = false;
+
+		if (!warned)
+			ereport(WARNING,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("database \"%s\" is a copy of region \"%s\": it does not replicate",
+							get_database_name(MyDatabaseId), gt_region_local()),
+					 errdetail("The region was named in the server and database with identity %s (system identifier:database OID:port); this is %s.",
+							   gt_region_identity_recorded(),
+							   gt_region_identity_current()),
+					 errhint("Run gt.claim_region() in it to make it region \"%s\" in place of the original, or gt.detach_copy() to make it a standalone copy.",
+							 gt_region_local())));
+		warned = true;
+		found = NIL;
+	}
 	foreach(lc, found)
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);

@@ -33,11 +33,20 @@ $$;
 -- Catalogs
 --
 
--- This database's region name: one row, set once by gt.init_region().
+-- This server's and database's identity: what tells a region from a copy
+-- of its database (src/catalog/gt_region_identity.c).
+CREATE FUNCTION gt._local_identity() RETURNS text
+    LANGUAGE C STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_local_identity_sql';
+COMMENT ON FUNCTION gt._local_identity() IS 'this server''s and database''s identity';
+
+-- This database's region name: one row, set once by gt.init_region(), with
+-- the identity of the database it was named in.
 CREATE TABLE gt.region (
     name text PRIMARY KEY,
     singleton boolean NOT NULL DEFAULT true UNIQUE CHECK (singleton),
-    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    identity text NOT NULL DEFAULT gt._local_identity()
 );
 COMMENT ON TABLE gt.region IS 'the region name of this database';
 

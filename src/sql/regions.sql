@@ -166,10 +166,13 @@ COMMENT ON FUNCTION gt._ensure_slot(text) IS 'creates the slot this region keeps
 
 -- Removes the link between this region and a peer on this side: stops the
 -- worker applying the peer's changes, drops its origin, and drops the slot
--- kept for the peer.
+-- kept for the peer.  With keep_slot, only the worker and its origin go:
+-- the next worker then streams from where the peer's slot stands, which is
+-- what a peer restored from a backup needs (gt.claim_region()): the origin's
+-- progress is a position in the original's WAL, not in the restored one's.
 -- (A process may exit between being found and being signalled, which
 -- pg_terminate_backend reports as a WARNING: expected here, so not shown.)
-CREATE FUNCTION gt._drop_link(peer text) RETURNS void
+CREATE FUNCTION gt._drop_link(peer text, keep_slot boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     SET client_min_messages = error
@@ -189,6 +192,9 @@ BEGIN
                        WHERE o.roname OPERATOR(pg_catalog.=) link) THEN
                 PERFORM pg_catalog.pg_replication_origin_drop(link);
             END IF;
+            IF keep_slot THEN
+                RETURN;
+            END IF;
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots s
                        WHERE s.slot_name OPERATOR(pg_catalog.=) link) THEN
                 PERFORM pg_catalog.pg_drop_replication_slot(link);
@@ -204,7 +210,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION gt._drop_link(text) IS 'removes this side of the link with a peer';
+COMMENT ON FUNCTION gt._drop_link(text, boolean) IS 'removes this side of the link with a peer';
 
 -- The regions that share a global table with this one, and whether peer is one.
 CREATE FUNCTION gt._peers() RETURNS SETOF text
@@ -252,6 +258,7 @@ DECLARE
     r text;
 BEGIN
     PERFORM gt._check_region_name(region);
+    PERFORM gt._check_not_copy();
     IF region OPERATOR(pg_catalog.=) local THEN
         RAISE EXCEPTION 'cannot detach region "%" from itself', region
             USING ERRCODE = 'invalid_parameter_value',
@@ -279,3 +286,98 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION gt.detach_region(text) IS 'makes every surviving region forget a region lost for good';
+
+--
+-- Copies of a region (src/catalog/gt_region_identity.c): a database whose
+-- gt.region records another server's or database's identity is a copy, made
+-- by a dump, a restore or a base backup.  It does not replicate until an
+-- operator makes it the region (gt.claim_region()) or a standalone copy
+-- (gt.detach_copy()).
+--
+
+CREATE FUNCTION gt._is_copy() RETURNS boolean
+    LANGUAGE C STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_is_copy_sql';
+COMMENT ON FUNCTION gt._is_copy() IS 'whether this database is a copy of its region';
+
+-- Errors in a copy: what would act on other regions, or report on them,
+-- calls this first.
+CREATE FUNCTION gt._check_not_copy() RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    r gt.region;
+BEGIN
+    IF gt._is_copy() THEN
+        SELECT * INTO r FROM gt.region;
+        RAISE EXCEPTION 'database "%" is a copy of region "%", which does not replicate', pg_catalog.current_database(), r.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = pg_catalog.format('Region "%s" was named in the server and database with identity %s (system identifier:database OID:port); this is %s: it was restored from a dump or a backup, copied, upgraded or moved to another port.',
+                                             r.name, r.identity, gt._local_identity()),
+                  HINT = pg_catalog.format('Run gt.claim_region() to make it region "%s" in place of the original, or gt.detach_copy() to make it a standalone copy.', r.name);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION gt._check_not_copy() IS 'errors if this database is a copy of its region';
+
+CREATE FUNCTION gt.claim_region() RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    name text;
+    peer text;
+BEGIN
+    IF NOT gt._is_copy() THEN
+        RAISE EXCEPTION 'database "%" is not a copy of a region', pg_catalog.current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT r.name INTO name FROM gt.region r;
+    -- Each peer's record of how far it applied this region is a position in
+    -- the original's WAL, which this copy's does not continue: the peers
+    -- forget it, so that they stream from where the new slots start, and
+    -- skip nothing this region writes from now on.
+    FOR peer IN SELECT p FROM gt._peers() p LOOP
+        PERFORM gt._region_exec(peer, pg_catalog.format('SELECT gt._drop_link(%L, true)', name));
+    END LOOP;
+    -- A dump or a base backup carries no slot: make the ones the peers
+    -- stream from, before this transaction writes (slot creation waits for
+    -- transactions that have).
+    FOR peer IN SELECT p FROM gt._peers() p LOOP
+        PERFORM gt._ensure_slot(peer);
+    END LOOP;
+    UPDATE gt.region SET identity = gt._local_identity() RETURNING gt.region.name INTO name;
+    PERFORM gt._wake_supervisor();
+    RETURN name;
+END
+$$;
+COMMENT ON FUNCTION gt.claim_region() IS 'makes a copy of a region that region, in place of the original';
+
+CREATE FUNCTION gt.detach_copy() RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    local text := gt.local_region();
+    tables text[];
+    t text;
+BEGIN
+    IF NOT gt._is_copy() THEN
+        RAISE EXCEPTION 'database "%" is not a copy of a region', pg_catalog.current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'A region leaves its global tables with gt.delete_table() or a replica Delete.';
+    END IF;
+    -- Only this database changes: the regions the copy believes it shares
+    -- tables with are the original's peers, and stay so.
+    SELECT pg_catalog.array_agg(g.table_name ORDER BY g.table_name) INTO tables FROM gt.global_table g;
+    FOREACH t IN ARRAY COALESCE(tables, '{}') LOOP
+        PERFORM gt._remove_replica(t, local);
+    END LOOP;
+    DELETE FROM gt.region_registration;
+    DELETE FROM gt.region;
+    RETURN pg_catalog.jsonb_build_object('DetachedCopyOf', local,
+        'StandaloneTables', pg_catalog.to_jsonb(COALESCE(tables, '{}')));
+END
+$$;
+COMMENT ON FUNCTION gt.detach_copy() IS 'makes a copy of a region a database with standalone tables and no region';

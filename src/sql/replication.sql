@@ -15,6 +15,8 @@ DECLARE
     local text := gt.local_region();
     behind integer;
 BEGIN
+    -- A copy of the region replicates nothing: it cannot say yes.
+    PERFORM gt._check_not_copy();
     LOOP
         -- A peer is caught up when the slot kept for it has been confirmed,
         -- by its link worker, past everything committed before the call.

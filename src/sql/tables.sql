@@ -602,6 +602,7 @@ DECLARE
     removed_here boolean := false;
 BEGIN
     PERFORM gt._check_prerequisites();
+    PERFORM gt._check_not_copy();
     PERFORM gt._check_request(request, op, ARRAY['TableName', 'ReplicaUpdates', 'BillingMode', 'ProvisionedThroughput']);
     name := gt._request_string(request, 'TableName', op);
     PERFORM gt._check_table_name(name);
@@ -762,6 +763,8 @@ BEGIN
     -- With other replicas, leave the global table first: they keep their data.
     IF EXISTS (SELECT 1 FROM gt.replica r WHERE r.table_name OPERATOR(pg_catalog.=) name
                AND r.region_name OPERATOR(pg_catalog.<>) gt.local_region()) THEN
+        -- A copy of the region must not remove the region from its peers.
+        PERFORM gt._check_not_copy();
         PERFORM gt._delete_replica(name, gt.local_region());
     ELSE
         DELETE FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name;

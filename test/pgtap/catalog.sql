@@ -9,7 +9,7 @@ SELECT plan(66);
 SELECT has_schema('gt', 'schema gt exists');
 
 SELECT has_table('gt', 'region', 'table gt.region exists');
-SELECT columns_are('gt', 'region', ARRAY['name', 'singleton', 'created_at'],
+SELECT columns_are('gt', 'region', ARRAY['name', 'singleton', 'created_at', 'identity'],
     'gt.region has its columns');
 SELECT col_is_pk('gt', 'region', 'name', 'gt.region is keyed by name');
 

@@ -33,6 +33,7 @@ typedef enum GtCatalog
  * only ever adds columns after these.
  */
 #define Anum_gt_region_name						1
+#define Anum_gt_region_identity					4
 #define Anum_gt_region_registration_name		1
 #define Anum_gt_region_registration_conninfo	2
 #define Anum_gt_global_table_table_name			1

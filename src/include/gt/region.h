@@ -22,6 +22,13 @@ extern const char *gt_region_local(void);
 /* Does this database have a region name? */
 extern bool gt_region_is_set(void);
 
+/* This server's and database's identity, and the one its region recorded. */
+extern char *gt_region_identity_current(void);
+extern char *gt_region_identity_recorded(void);
+
+/* Is this database a copy of its region (gt_region_identity.c)? */
+extern bool gt_region_is_copy(void);
+
 /* The libpq connection string that reaches region name, palloc'd. */
 extern char *gt_region_conninfo(const char *name);
 
