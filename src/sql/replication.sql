@@ -191,3 +191,29 @@ CREATE VIEW gt.links AS
        AND w.backend_type OPERATOR(pg_catalog.=) 'gt link worker'
     LEFT JOIN gt._link_state() e ON e.peer OPERATOR(pg_catalog.=) p.region_name;
 COMMENT ON VIEW gt.links IS 'replication links of this region with each peer';
+
+-- The peers whose link worker has not started here within timeout, with the
+-- reason gt.links gives (no background worker slot, a connection error), or
+-- NULL if every link has its worker: update_table asks each region after
+-- creating links (a region whose links cannot get a worker must say so).
+CREATE FUNCTION gt._links_without_worker(timeout interval) RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    deadline timestamptz := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) timeout;
+    missing text;
+BEGIN
+    LOOP
+        SELECT pg_catalog.string_agg(pg_catalog.format('"%s" (%s)', l.peer,
+                   COALESCE(l.last_error, 'not started yet')), ', ' ORDER BY l.peer)
+            INTO missing
+            FROM gt.links l WHERE l.worker_pid IS NULL;
+        IF missing IS NULL OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>) deadline THEN
+            RETURN missing;
+        END IF;
+        PERFORM pg_catalog.pg_sleep(0.05);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION gt._links_without_worker(interval) IS 'the links of this region whose worker has not started';

@@ -600,6 +600,8 @@ DECLARE
     action text;
     region text;
     removed_here boolean := false;
+    created boolean := false;
+    missing text;
 BEGIN
     PERFORM gt._check_prerequisites();
     PERFORM gt._check_not_copy();
@@ -653,6 +655,7 @@ BEGIN
             END IF;
             IF action OPERATOR(pg_catalog.=) 'Create' THEN
                 PERFORM gt._create_replica(name, region);
+                created := true;
             ELSE
                 PERFORM gt._delete_replica(name, region);
                 removed_here := region OPERATOR(pg_catalog.=) gt.local_region();
@@ -662,6 +665,18 @@ BEGIN
     IF removed_here THEN
         RETURN pg_catalog.jsonb_build_object('TableDescription',
             pg_catalog.jsonb_build_object('TableName', name, 'TableStatus', 'ACTIVE'));
+    END IF;
+    IF created THEN
+        -- A link whose worker cannot start (no background worker slot on its
+        -- server, say) must not go unnoticed: ask every region of the table.
+        FOR region IN SELECT r.region_name FROM gt.replica r
+                      WHERE r.table_name OPERATOR(pg_catalog.=) name ORDER BY r.region_name LOOP
+            missing := gt._region_exec(region, 'SELECT gt._links_without_worker(''5 s'')');
+            IF missing IS NOT NULL THEN
+                RAISE WARNING 'links of region "%" without a worker: %', region, missing
+                    USING HINT = 'See gt.links in that region and its server log; with "no background worker slot", raise max_worker_processes on its server (see the README''s sizing formula) and restart it. The links start then, and nothing written meanwhile is lost.';
+            END IF;
+        END LOOP;
     END IF;
     RETURN pg_catalog.jsonb_build_object('TableDescription', gt._describe(name, 'ACTIVE'));
 END

@@ -6,7 +6,8 @@
 # slots" every second.  Now the log names the worker that could not start,
 # gt.links says the link has no worker slot, retries are spaced by
 # gt.link_retry_interval, and once slots are there the link starts, the
-# error clears and nothing written meanwhile is lost.
+# error clears and nothing written meanwhile is lost.  update_table warns
+# when links it creates get no worker.
 use strict;
 use warnings FATAL => 'all';
 
@@ -63,12 +64,21 @@ sleep(2);
 my $after = () = (slurp_file($node->logfile) =~ /out of background worker slots/g);
 cmp_ok($after - $before, '<=', 4, 'failed starts are retried every gt.link_retry_interval, not continuously');
 
-$node->append_conf('postgresql.conf', "max_worker_processes = 8\n");
+# A replica created while the links cannot get workers: update_table says so.
+my ($rc, $out, $err) = $node->psql('us-east-1', q{
+	SELECT gt.update_table('{"TableName": "orders",
+		"ReplicaUpdates": [{"Create": {"RegionName": "ap-south-1"}}]}') IS NOT NULL});
+is($out, 't', 'the replica is created');
+like($err, qr/WARNING:  links of region "[a-z-0-9]+" without a worker: "[a-z-0-9]+" \((?:no background worker slot|not started yet)/,
+	'update_table warns that links it created have no worker');
+
+$node->append_conf('postgresql.conf', "max_worker_processes = 16\n");
 $node->restart;
-gt_wait($node, 'us-east-1');
-gt_wait($node, 'eu-west-1');
+gt_wait($node, $_) foreach ('us-east-1', 'eu-west-1', 'ap-south-1');
 is(gt_items($node, 'eu-west-1', 'orders'), gt_items($node, 'us-east-1', 'orders'),
 	'with enough slots the links run and the regions converge');
+is(gt_items($node, 'ap-south-1', 'orders'), gt_items($node, 'us-east-1', 'orders'),
+	'the new replica too');
 ok(wait_until(sub { $stuck->() == 0 }), 'and the error is gone');
 
 $node->stop;
