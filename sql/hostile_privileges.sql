@@ -99,6 +99,18 @@ INSERT INTO regress_priv (id, item) VALUES ('w3', '{"id": {"S": "w3"}, "back": {
     ON CONFLICT (id) DO UPDATE SET item = excluded.item;
 RESET ROLE;
 SELECT id, item, gt_deleting FROM regress_priv WHERE id = 'w3';
+-- So does ON CONFLICT DO NOTHING, and DO UPDATE with a WHERE clause the
+-- tombstone would not meet: a deleted key is a key that is not there.
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "w4"}}');
+SELECT gt.put_item('regress_priv', '{"id": {"S": "w5"}}');
+SELECT gt.delete_item('regress_priv', '{"id": {"S": "w5"}}');
+SET ROLE regress_writer;
+INSERT INTO regress_priv (id, item) VALUES ('w4', '{"id": {"S": "w4"}, "n": {"N": "4"}}')
+    ON CONFLICT DO NOTHING;
+INSERT INTO regress_priv AS t (id, item) VALUES ('w5', '{"id": {"S": "w5"}, "n": {"N": "5"}}')
+    ON CONFLICT (id) DO UPDATE SET item = excluded.item WHERE t.item ? 'n';
+RESET ROLE;
+SELECT id, item, gt_deleting FROM regress_priv WHERE id IN ('w4', 'w5') ORDER BY id;
 -- The tombstone is bookkeeping: no trigger fires on its writing, and a
 -- user's DELETE triggers fire for the delete.  Where a user trigger could
 -- run on it, gt.delete_item() writes the tombstone as the caller, who then

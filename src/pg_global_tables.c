@@ -21,6 +21,7 @@
 #include "gt/gt.h"
 #include "gt/launcher.h"
 #include "gt/shmem.h"
+#include "gt/upsert.h"
 
 PG_MODULE_MAGIC;
 
@@ -125,6 +126,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
 	gt_extension_guard_install();
+	gt_upsert_install();
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;

@@ -92,6 +92,7 @@
 #include "gt/lww.h"
 #include "gt/region.h"
 #include "gt/table.h"
+#include "gt/upsert.h"
 
 /*
  * Set while this backend writes a tombstone (the write primitive's statement
@@ -349,9 +350,9 @@ replace_tombstone(const GtTable *table, Relation rel, HeapTuple newtuple)
 	if (gt_exec_row_probe(rel, table->pk_index, keys, GetActiveSnapshot(),
 						  found))
 	{
-		tuple_version(table, ExecFetchSlotHeapTuple(found, false, NULL),
-					  desc, &stored);
-		if (stored.deleting)
+		Datum		deleting = slot_getattr(found, table->deleting_att, &isnull);
+
+		if (!isnull && DatumGetBool(deleting))
 		{
 			TupleTableSlot *search = MakeSingleTupleTableSlot(desc,
 															  &TTSOpsVirtual);
@@ -463,7 +464,9 @@ gt_lww_trigger(PG_FUNCTION_ARGS)
 			return PointerGetDatum(newtuple);
 		}
 		check_local_row(table, rel, newtuple, NULL);
+		/* A plain upsert revives a tombstone by itself (gt_upsert.c). */
 		return PointerGetDatum(stamp_local(table, rel, newtuple,
+										   gt_upsert_executing(RelationGetRelid(rel)) ? 0 :
 										   replace_tombstone(table, rel, newtuple)));
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
