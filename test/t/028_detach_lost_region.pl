@@ -77,8 +77,10 @@ is($a->safe_psql('us-east-1', q{SELECT gt.wait_for_replication('30 s')}), 't',
 	'writes reach every replica again');
 gt_put($a, 'eu-west-1', 'orders', 'k3', 'three');
 gt_wait($a, 'eu-west-1');
-is(gt_items($a, 'eu-west-1', 'orders'), gt_items($a, 'us-east-1', 'orders'),
-	'the survivors converge');
+# Live items only: each region collects its tombstones on its own schedule.
+my $live = q{SELECT string_agg(format('%s|%s|%s|%s', id, item, gt_update_time, gt_update_region), E'\n' ORDER BY id)
+	FROM orders WHERE NOT gt_deleting};
+is($a->safe_psql('eu-west-1', $live), $a->safe_psql('us-east-1', $live), 'the survivors converge');
 ok($a->poll_query_until('us-east-1', q{SELECT count(*) = 0 FROM orders WHERE gt_deleting}),
 	'tombstones are collected again');
 my $offset = -s $a->logfile;
