@@ -572,6 +572,14 @@ BEGIN
         RAISE EXCEPTION 'table "%" has no replica in region "%"', table_name, region
             USING ERRCODE = 'undefined_object';
     END IF;
+    -- Every region must be reachable, and be the region (not a copy of
+    -- it), before any of them changes: each step below commits on its own,
+    -- and one that failed half-way split the mesh.  (A region that fails
+    -- between two steps still can; a lost region is removed with
+    -- gt.detach_region() instead.)
+    FOREACH r IN ARRAY regions LOOP
+        PERFORM gt._region_exec(r, 'SELECT gt._check_not_copy()');
+    END LOOP;
     -- The removed region stops sending first, then the others stop
     -- accepting from it and sending to it.
     PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region));
