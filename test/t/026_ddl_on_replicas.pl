@@ -105,6 +105,13 @@ $node->safe_psql('eu-west-1', q{SELECT gt.delete_table('orders')});
 is($node->safe_psql('us-east-1', q{SELECT gt.describe_table('orders')->'Table'->'Replicas'}),
 	'', 'and deleted: us-east-1 no longer lists eu-west-1 as a replica');
 
+# DROP EXTENSION while the region shares tables (case 5), refused while the
+# clients write: it was allowed, and the peers' slots for the region were
+# never read again and kept WAL without bound.
+($rc, $out, $err) = $node->psql('eu-west-1', q{DROP EXTENSION pg_global_tables CASCADE});
+like($err, qr/cannot drop extension pg_global_tables while region "eu-west-1" shares tables with 1 other regions/,
+	'DROP EXTENSION is refused while the region has peers');
+
 gtf_touch($stop_file);
 gtf_wait_clients($clients, 1);
 ok(gtf_wait_quiet(\@regions), 'replication quiesced');
@@ -115,12 +122,7 @@ is($res->{lost_acknowledged_writes}, 0, 'no acknowledged write was lost to the D
 is($res->{unexplained_values}, 0, 'every key holds a write that was acknowledged or unknown');
 is($res->{resurrected}, 0, 'no deleted item came back');
 
-#### DROP EXTENSION while the region shares tables (case 5)
-# It was allowed: the peers' slots for the region were never read again and
-# kept WAL without bound.
-($rc, $out, $err) = $node->psql('eu-west-1', q{DROP EXTENSION pg_global_tables CASCADE});
-like($err, qr/cannot drop extension pg_global_tables while region "eu-west-1" shares tables with 1 other regions/,
-	'DROP EXTENSION is refused while the region has peers');
+#### After DROP EXTENSION was refused (above)
 gt_put($node, 'us-east-1', 'other', 'o3', 'one');
 gt_wait($node, 'us-east-1');
 is(gt_get($node, 'eu-west-1', 'other', 'o3'), 'one', 'and the region keeps replicating');
