@@ -717,15 +717,24 @@ apply_link(Oid dboid)
 	WaitEventSet *waitset;
 	WaitEvent	events[3];
 
-	conninfo = read_link_settings(&originid);
-
-	/* Name the session after the link, so gt.links can find this worker. */
+	/*
+	 * Name the session after the link first, so that gt.links finds this
+	 * worker even while it waits below (creating its origin waits for any
+	 * transaction that created or dropped one, update_table's among them).
+	 */
 	{
 		char		link[NAMEDATALEN];
 
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		strlcpy(local_region, gt_region_local(), NAMEDATALEN);
+		PopActiveSnapshot();
+		CommitTransactionCommand();
 		gt_link_name(link, local_region, peer_region);
 		SetConfigOption("application_name", link, PGC_USERSET, PGC_S_SESSION);
 	}
+	conninfo = read_link_settings(&originid);
 	replorigin_session_setup(originid);
 	replorigin_session_origin = originid;
 	last_flushed_lsn = replorigin_session_get_progress(false);

@@ -205,6 +205,9 @@ DECLARE
     missing text;
 BEGIN
     LOOP
+        -- pg_stat_activity, which gt.links reads, is otherwise read once per
+        -- transaction.
+        PERFORM pg_catalog.pg_stat_clear_snapshot();
         SELECT pg_catalog.string_agg(pg_catalog.format('"%s" (%s)', l.peer,
                    COALESCE(l.last_error, 'not started yet')), ', ' ORDER BY l.peer)
             INTO missing
