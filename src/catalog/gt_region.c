@@ -51,17 +51,17 @@
 static char *local_region_name = NULL;
 
 /*
- * read_local_region reads gt.region: this database's region name, or NULL.
- * *mine is set if the current transaction named the region, which it may
- * still roll back.
+ * gt_region_read reads column attnum of gt.region's one row, palloc'd, or
+ * NULL if this database has no region.  *mine is set if the current
+ * transaction named the region, which it may still roll back.
  */
-static char *
-read_local_region(bool *mine)
+char *
+gt_region_read(AttrNumber attnum, bool *mine)
 {
 	Relation	cat = gt_catalog_open(GT_CATALOG_REGION, AccessShareLock);
 	SysScanDesc scan;
 	HeapTuple	tup;
-	char	   *name = NULL;
+	char	   *value = NULL;
 
 	*mine = false;
 	if (cat == NULL)
@@ -70,12 +70,19 @@ read_local_region(bool *mine)
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
 	{
-		name = gt_catalog_text(cat, tup, Anum_gt_region_name);
+		value = gt_catalog_text(cat, tup, attnum);
 		*mine = TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data));
 	}
 	systable_endscan(scan);
 	table_close(cat, AccessShareLock);
-	return name;
+	return value;
+}
+
+/* This database's region name, or NULL (see gt_region_read). */
+static char *
+read_local_region(bool *mine)
+{
+	return gt_region_read(Anum_gt_region_name, mine);
 }
 
 /*

@@ -38,8 +38,6 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/table.h"
 #include "access/xlog.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -67,20 +65,9 @@ gt_region_identity_current(void)
 char *
 gt_region_identity_recorded(void)
 {
-	Relation	cat = gt_catalog_open(GT_CATALOG_REGION, AccessShareLock);
-	SysScanDesc scan;
-	HeapTuple	tup;
-	char	   *identity = NULL;
+	bool		mine;
 
-	if (cat == NULL)
-		return NULL;
-	scan = gt_catalog_scan(cat, 0, NULL);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		identity = gt_catalog_text(cat, tup, Anum_gt_region_identity);
-	systable_endscan(scan);
-	table_close(cat, AccessShareLock);
-	return identity;
+	return gt_region_read(Anum_gt_region_identity, &mine);
 }
 
 /*

@@ -298,6 +298,7 @@ read_triggers(GtTable *table, Relation rel)
 
 	table->lww_always = false;
 	table->only_our_triggers = true;
+	table->deferred_user_triggers = false;
 	table->triggers = NULL;
 	if (rel->trigdesc == NULL)
 		return;
@@ -315,6 +316,10 @@ read_triggers(GtTable *table, Relation rel)
 			continue;
 		if (strcmp(t->tgname, GT_TRUNCATE_TRIGGER_NAME) != 0)
 			table->only_our_triggers = false;
+		if (!t->tgisinternal && t->tginitdeferred &&
+			(t->tgenabled == TRIGGER_FIRES_ALWAYS ||
+			 t->tgenabled == TRIGGER_FIRES_ON_REPLICA))
+			table->deferred_user_triggers = true;
 		trigdesc->triggers[kept++] = *t;
 	}
 	trigdesc->numtriggers = kept;
@@ -411,7 +416,7 @@ read_relation(GtTable *table)
 		}
 	}
 	if (table->mistyped)
-		;						/* missing names the column */
+		table->complete = false;	/* missing names the column */
 	else if (!table->hash_att)
 		table->missing = table->keys.hash_name;
 	else if (table->keys.range_name && !table->range_att)

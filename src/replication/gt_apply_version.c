@@ -57,7 +57,6 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -144,27 +143,6 @@ gt_apply_version_end(void)
 }
 
 /*
- * fires_deferred_user_code reports whether a trigger a user attached to
- * table, enabled for replicas, is deferred to the commit.
- */
-static bool
-fires_deferred_user_code(const GtTable *table)
-{
-	TriggerDesc *trigdesc = table->triggers;
-
-	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
-	{
-		Trigger    *t = &trigdesc->triggers[i];
-
-		if (!t->tgisinternal && t->tginitdeferred &&
-			(t->tgenabled == TRIGGER_FIRES_ALWAYS ||
-			 t->tgenabled == TRIGGER_FIRES_ON_REPLICA))
-			return true;
-	}
-	return false;
-}
-
-/*
  * apply_one applies the version of table_name that item and the metadata
  * make up, received from source, if this region takes it (see NOTES).
  */
@@ -216,8 +194,8 @@ apply_one(const char *table_name, const char *source, Jsonb *item,
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(table->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	gt_write_item(target, item, inserted, gt_lww_decide, &arg);
-	if (!superuser_arg(table->owner) &&
-		fires_deferred_user_code(gt_write_table(target)))
+	if (gt_write_table(target)->deferred_user_triggers &&
+		!superuser_arg(table->owner))
 	{
 		/* SET CONSTRAINTS ALL IMMEDIATE, as the owner (see NOTES) */
 		ConstraintsSetStmt all_immediate = {.type = T_ConstraintsSetStmt,

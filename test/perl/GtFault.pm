@@ -83,6 +83,7 @@ our @EXPORT = qw(gtf_node gtf_create_region gtf_create_table gtf_connect_regions
   gtf_proxy_start gtf_proxy_set gtf_proxy_stop gtf_partition gtf_heal
   gtf_kill9 gtf_restart_workers gtf_wait_quiet
   gtf_start_clients gtf_wait_clients gtf_read_history gtf_check
+  gtf_stop_clients gtf_check_clean
   gtf_install_apply_log gtf_poll_until gtf_wait_sql gtf_touch);
 
 my $timeout = $PostgreSQL::Test::Utils::timeout_default;
@@ -588,6 +589,34 @@ sub gtf_start_clients
 		}
 	}
 	return \@clients;
+}
+
+# Tells clients started with a stop_file to stop once they have made their
+# operations, reaps them, waits until replication between $regions is quiet
+# (a test), and returns their history.
+sub gtf_stop_clients
+{
+	my ($clients, $stop_file, $regions) = @_;
+	gtf_touch($stop_file);
+	gtf_wait_clients($clients, 1);
+	ok(gtf_wait_quiet($regions), 'replication quiesced');
+	return gtf_read_history($clients);
+}
+
+# Runs gtf_check and asserts that it found nothing wrong: some writes were
+# acknowledged, the replicas are identical, no acknowledged write was lost,
+# every key holds a write that was acknowledged or unknown, and no deleted
+# item came back.  $label names the run in the summary line and the tests.
+sub gtf_check_clean
+{
+	my ($regions, $table, $history, $label) = @_;
+	my $res = gtf_check($regions, $table, $history, {}, $label);
+	cmp_ok($res->{ok}, '>', 0, "$label: the clients' writes were acknowledged");
+	is($res->{divergent_keys}, 0, "$label: the replicas are identical, items and metadata");
+	is($res->{lost_acknowledged_writes}, 0, "$label: no acknowledged write was lost");
+	is($res->{unexplained_values}, 0, "$label: every key holds a write that was acknowledged or unknown");
+	is($res->{resurrected}, 0, "$label: no deleted item came back");
+	return $res;
 }
 
 # Reaps finished clients; returns how many are still running.

@@ -112,15 +112,7 @@ is($node->safe_psql('us-east-1', q{SELECT gt.describe_table('orders')->'Table'->
 like($err, qr/cannot drop extension pg_global_tables while region "eu-west-1" shares tables with 1 other regions/,
 	'DROP EXTENSION is refused while the region has peers');
 
-gtf_touch($stop_file);
-gtf_wait_clients($clients, 1);
-ok(gtf_wait_quiet(\@regions), 'replication quiesced');
-my $res = gtf_check(\@regions, 'other', gtf_read_history($clients), {}, 'ddl');
-cmp_ok($res->{ok}, '>', 0, 'the clients\' writes were acknowledged');
-is($res->{divergent_keys}, 0, 'the other table\'s replicas are identical');
-is($res->{lost_acknowledged_writes}, 0, 'no acknowledged write was lost to the DDL');
-is($res->{unexplained_values}, 0, 'every key holds a write that was acknowledged or unknown');
-is($res->{resurrected}, 0, 'no deleted item came back');
+gtf_check_clean(\@regions, 'other', gtf_stop_clients($clients, $stop_file, \@regions), 'ddl');
 
 #### After DROP EXTENSION was refused (above)
 gt_put($node, 'us-east-1', 'other', 'o3', 'one');

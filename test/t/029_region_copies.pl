@@ -115,15 +115,7 @@ is(gt_get($copy, 'us-east-1', 'orders', 'k3'), '', 'and received nothing');
 $copy->stop;
 
 # What the clients wrote meanwhile, in both regions of production.
-gtf_touch($stop_file);
-gtf_wait_clients($clients, 1);
-ok(gtf_wait_quiet(\@regions), 'replication quiesced');
-my $res = gtf_check(\@regions, 'events', gtf_read_history($clients), {}, 'copies');
-cmp_ok($res->{ok}, '>', 0, 'the clients\' writes were acknowledged');
-is($res->{divergent_keys}, 0, 'both replicas identical, items and metadata');
-is($res->{lost_acknowledged_writes}, 0, 'no acknowledged write was lost to a copy');
-is($res->{unexplained_values}, 0, 'every key holds a write that was acknowledged or unknown');
-is($res->{resurrected}, 0, 'no deleted item came back');
+gtf_check_clean(\@regions, 'events', gtf_stop_clients($clients, $stop_file, \@regions), 'copies');
 
 #### Claiming: restoring a region from a backup in place of the original
 # us-east-1 is lost; its backup comes back on a new server (port) and is

@@ -13,6 +13,7 @@
 #ifndef GT_REGION_H
 #define GT_REGION_H
 
+#include "access/attnum.h"
 #include "access/xlogdefs.h"
 #include "nodes/pg_list.h"
 
@@ -21,6 +22,9 @@ extern const char *gt_region_local(void);
 
 /* Does this database have a region name? */
 extern bool gt_region_is_set(void);
+
+/* Column attnum of gt.region's row, or NULL without a region. */
+extern char *gt_region_read(AttrNumber attnum, bool *mine);
 
 /* This server's and database's identity, and the one its region recorded. */
 extern char *gt_region_identity_current(void);

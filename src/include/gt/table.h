@@ -68,6 +68,8 @@ typedef struct GtTable
 	bool		lww_always;		/* the LWW trigger fires ALWAYS */
 	bool		only_our_triggers;	/* no triggers but the LWW and TRUNCATE guards */
 	bool		plain_relation; /* a table, not partition, no RLS or generated columns */
+	bool		deferred_user_triggers; /* a user's trigger enabled for
+										 * replicas is deferred to the commit */
 	TriggerDesc *triggers;		/* its triggers but the LWW trigger, or NULL */
 
 	SPIPlanPtr	plans[GT_TABLE_NPLANS];
