@@ -12,7 +12,7 @@ SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
 
 # The install script is the topic files of src/sql/ in this order.
-SQL_TOPICS = catalogs support regions tables items replication ddl privileges
+SQL_TOPICS = catalogs support regions steps tables items replication ddl privileges
 SQL_SOURCES = $(addprefix $(srcdir)/src/sql/, $(addsuffix .sql, $(SQL_TOPICS)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 # Upgrade scripts, and the install scripts of released versions they start

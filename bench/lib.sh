@@ -43,6 +43,7 @@ system_conf() {
         gt) cat <<'EOF'
 shared_preload_libraries = 'pg_global_tables'
 output_plugin_libraries = 'pgoutput, test_decoding, pg_global_tables'
+max_prepared_transactions = 10
 EOF
             ;;
         pglogical) cat <<'EOF'

@@ -185,6 +185,19 @@ SELECT 'regress_priv' AS t, id FROM regress_priv WHERE gt_deleting
 UNION ALL
 SELECT 'regress_priv_other', id FROM regress_priv_other WHERE gt_deleting ORDER BY 1, 2;
 
+-- The parts of multi-region steps are prepared transactions that the
+-- launcher resolves as a superuser: nobody else may prepare one under such
+-- a name.
+SET ROLE regress_writer;
+BEGIN;
+PREPARE TRANSACTION 'gt_step:00000000-0000-0000-0000-000000000000:us-east-1:regress-hostile';
+ROLLBACK;
+BEGIN;
+PREPARE TRANSACTION 'regress_own_name';
+ROLLBACK PREPARED 'regress_own_name';
+RESET ROLE;
+SELECT count(*) AS prepared FROM pg_prepared_xacts;
+
 DROP TABLE regress_pins;
 REVOKE CREATE ON SCHEMA public FROM regress_referencer;
 SELECT gt.delete_table('regress_priv_other') -> 'TableDescription' ->> 'TableStatus' AS status;

@@ -17,7 +17,7 @@
 #include "utils/guc.h"
 
 #include "gt/conflict.h"
-#include "gt/extension_guard.h"
+#include "gt/utility_guard.h"
 #include "gt/gt.h"
 #include "gt/launcher.h"
 #include "gt/shmem.h"
@@ -31,6 +31,7 @@ int			gt_clock_offset = 0;
 int			gt_max_clock_lead = 86400000;
 int			gt_link_lock_timeout = 60000;
 int			gt_tombstone_collect_interval = 60000;
+int			gt_step_timeout = 60000;
 int			gt_apply_batch_size = 256;
 int			gt_apply_batch_max_time = 1;
 int			gt_conflict_log_level = LOG;
@@ -103,6 +104,13 @@ _PG_init(void)
 							60000, 0, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("gt.step_timeout",
+							"Time after which a region rolls back its prepared part of an undecided multi-region step.",
+							"Table management commits a change to several regions' catalogs with two-phase commit; a part still prepared after this long is resolved by its region's launcher, which asks the coordinating region.",
+							&gt_step_timeout,
+							60000, 1000, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	DefineCustomIntVariable("gt.apply_batch_size",
 							"Largest number of remote transactions a link worker applies in one local transaction.",
 							"A link worker that has more of a peer's transactions waiting than it applied commits them together; 1 commits each on its own.",
@@ -125,7 +133,7 @@ _PG_init(void)
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("gt");
-	gt_extension_guard_install();
+	gt_utility_guard_install();
 	gt_upsert_install();
 
 	if (!process_shared_preload_libraries_in_progress)

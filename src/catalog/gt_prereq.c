@@ -11,13 +11,15 @@
  * NOTES
  *		Table management and gt.init_region() call it first, so that a
  *		server that could not replicate (the library not preloaded, WAL not
- *		logical, our output plugin not allowed to load) says which setting
- *		to change instead of failing later in a worker.
+ *		logical, our output plugin not allowed to load, no prepared
+ *		transactions for multi-region steps) says which setting to change
+ *		instead of failing later in a worker or a peer.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/twophase.h"
 #include "access/xlog.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
@@ -74,6 +76,12 @@ gt_check_prerequisites(void)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("output plugin \"pg_global_tables\" is not allowed by \"output_plugin_libraries\""),
 				 errhint("Add \"pg_global_tables\" to \"output_plugin_libraries\" and restart the server.")));
+	/* Multi-region steps commit with two-phase commit (src/sql/steps.sql). */
+	if (max_prepared_xacts <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("global tables require \"max_prepared_transactions\" to be at least 1"),
+				 errhint("Set \"max_prepared_transactions\" to 10 or more and restart the server.")));
 }
 
 /*

@@ -77,50 +77,6 @@
 #include "gt/lww.h"
 #include "gt/table.h"
 
-#include "gt/tombstone.h"
-
-/*
- * gt_tombstone_tick runs one round for the launcher: send this region's
- * watermark, then collect the tombstones every peer's watermark allows.  An
- * error is reported and the round abandoned; the next one tries again.
- */
-void
-gt_tombstone_tick(void)
-{
-	MemoryContext caller = CurrentMemoryContext;
-
-	PG_TRY();
-	{
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pgstat_report_activity(STATE_RUNNING, "collecting tombstones");
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute("SELECT gt._publish_watermark()", false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not publish the watermark");
-		if (SPI_execute("SELECT gt.collect_tombstones()", false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not collect tombstones");
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(caller);
-		edata = CopyErrorData();
-		FlushErrorState();
-		AbortCurrentTransaction();
-		ereport(WARNING,
-				(errmsg("could not collect tombstones: %s", edata->message)));
-		FreeErrorData(edata);
-	}
-	PG_END_TRY();
-	pgstat_report_activity(STATE_IDLE, NULL);
-}
-
 /*
  * is_referenced says whether a foreign key references rel: its checks are
  * triggers on rel, which must fire when a tombstone goes.

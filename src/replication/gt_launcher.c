@@ -24,7 +24,9 @@
  *		same per subscription).  Template databases are skipped, so CREATE
  *		DATABASE is never blocked by us.  Every
  *		"gt.tombstone_collect_interval" a launcher also sends its region's
- *		watermark and collects tombstones (gt_tombstone.c).
+ *		watermark and collects tombstones (gt_tombstone.c), and every
+ *		quarter of "gt.step_timeout" (at most 10 s) it resolves the region's
+ *		parts of multi-region steps left prepared (src/sql/steps.sql).
  *
  *	  Memory
  *		Each scan runs in a loop context reset every iteration.
@@ -60,7 +62,6 @@
 #include "gt/link_state.h"
 #include "gt/region.h"
 #include "gt/shmem.h"
-#include "gt/tombstone.h"
 
 /* A worker this process started and watches. */
 typedef struct ChildWorker
@@ -392,6 +393,46 @@ take_launcher_slot(void)
 }
 
 /*
+ * run_round runs one round of a region's upkeep for the launcher: sql, in
+ * a transaction of its own.  An error is reported as a WARNING saying what
+ * failed, and the round abandoned; the next one tries again.
+ */
+static void
+run_round(const char *activity, const char *sql)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pgstat_report_activity(STATE_RUNNING, activity);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "unexpected result of \"%s\"", sql);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(WARNING,
+				(errmsg("%s failed: %s", activity, edata->message)));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/*
  * gt_launcher_main keeps one link worker per peer region of this database.
  */
 void
@@ -400,6 +441,7 @@ gt_launcher_main(Datum main_arg)
 	Oid			dboid = DatumGetObjectId(main_arg);
 	MemoryContext loop_cxt;
 	TimestampTz last_collection = GetCurrentTimestamp();
+	TimestampTz last_resolution = GetCurrentTimestamp();
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -471,8 +513,17 @@ gt_launcher_main(Datum main_arg)
 			TimestampDifferenceExceeds(last_collection, now,
 									   gt_tombstone_collect_interval))
 		{
-			gt_tombstone_tick();
+			/* The watermark first: collection reads the peers' ones. */
+			run_round("collecting tombstones",
+					  "SELECT gt._publish_watermark(), gt.collect_tombstones()");
 			last_collection = now;
+		}
+		if (TimestampDifferenceExceeds(last_resolution, now,
+									   Min(gt_step_timeout / 4, 10000)))
+		{
+			run_round("resolving multi-region steps",
+					  "SELECT gt._resolve_steps()");
+			last_resolution = now;
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(loop_cxt);

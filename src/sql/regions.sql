@@ -244,6 +244,11 @@ BEGIN
     DELETE FROM gt.replica r WHERE r.region_name OPERATOR(pg_catalog.=) lost;
     PERFORM gt._drop_link(lost);
     DELETE FROM gt.region_registration g WHERE g.name OPERATOR(pg_catalog.=) lost;
+    -- The steps this region coordinates await no answer from it any more.
+    UPDATE gt._step s SET unresolved = pg_catalog.array_remove(s.unresolved, lost)
+        WHERE lost OPERATOR(pg_catalog.=) ANY (s.unresolved);
+    DELETE FROM gt._step s WHERE s.outcome OPERATOR(pg_catalog.<>) 'pending'
+        AND s.unresolved OPERATOR(pg_catalog.=) '{}';
 END
 $$;
 COMMENT ON FUNCTION gt._forget_region(text) IS 'forgets a lost region in this region';
@@ -277,6 +282,9 @@ BEGIN
     FOREACH r IN ARRAY COALESCE(survivors, '{}') LOOP
         PERFORM gt._region_exec(r, 'SELECT 1');
     END LOOP;
+    -- What the lost region left prepared in the survivors ends the same
+    -- way in all of them.
+    PERFORM gt._resolve_orphan_steps(region, local OPERATOR(pg_catalog.||) COALESCE(survivors, '{}'));
     FOREACH r IN ARRAY COALESCE(survivors, '{}') LOOP
         PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._forget_region(%L)', region));
     END LOOP;

@@ -456,41 +456,65 @@ END
 $$;
 COMMENT ON FUNCTION gt._check_can_attach(text) IS 'errors unless a new replica of a table can be created here';
 
--- Best-effort undo of a replica creation that failed half-way: every step
--- is tried even if another fails, since the region may be unreachable.
+-- Undoes a replica creation that failed half-way.  The catalogs change in
+-- one multi-region step: if a region cannot take part, the replica stays
+-- CREATING everywhere (a consistent state, which a replica Delete ends
+-- later) and the links stay with it.  Without catalog changes to undo, the
+-- links (slots and origins) go region by region, each tried even if
+-- another fails, since a region may be unreachable.
 CREATE FUNCTION gt._undo_create_replica(table_name text, new_region text, regions text[],
                                         attached boolean) RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF attached THEN
+        BEGIN
+            PERFORM gt._run_step(new_region OPERATOR(pg_catalog.||) regions,
+                pg_catalog.format('SELECT gt._remove_replica(%L, %L); DROP TABLE IF EXISTS public.%I',
+                                  table_name, new_region, table_name)
+                OPERATOR(pg_catalog.||) pg_catalog.array_fill(
+                    pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, new_region),
+                    ARRAY[pg_catalog.cardinality(regions)]));
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'the new replica of table "%" in region "%" stays CREATING: %', table_name, new_region, SQLERRM
+                USING HINT = 'Remove it with gt.update_table() and a replica Delete once every region can be reached.';
+            RETURN;
+        END;
+    END IF;
+    PERFORM gt._drop_unused_links(new_region, regions);
+END
+$$;
+COMMENT ON FUNCTION gt._undo_create_replica(text, text, text[], boolean) IS 'undoes a failed replica creation';
+
+-- Removes the links between region and each of peers that no longer share
+-- a table with it, on both sides, so that no slot keeps WAL for them.  The
+-- catalogs changed before: a failure leaves a slot behind, which is
+-- reported with the way to drop it.
+CREATE FUNCTION gt._drop_unused_links(region text, peers text[]) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
     r text;
 BEGIN
-    IF attached THEN
+    FOREACH r IN ARRAY peers LOOP
+        CONTINUE WHEN r OPERATOR(pg_catalog.=) region;
         BEGIN
-            PERFORM gt._region_exec(new_region, pg_catalog.format(
-                'SELECT gt._remove_replica(%L, %L); DROP TABLE IF EXISTS public.%I',
-                table_name, new_region, table_name));
-        EXCEPTION WHEN OTHERS THEN
-            RAISE WARNING 'could not remove the new replica of table "%" in region "%": %',
-                table_name, new_region, SQLERRM;
-        END;
-    END IF;
-    FOREACH r IN ARRAY regions LOOP
-        BEGIN
-            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, new_region));
-            IF NOT gt._region_exec(r, pg_catalog.format('SELECT gt._shares_tables(%L)', new_region))::boolean THEN
-                PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._drop_link(%L)', new_region));
-                PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._drop_link(%L)', r));
+            IF NOT gt._region_exec(r, pg_catalog.format('SELECT gt._shares_tables(%L)', region))::boolean THEN
+                PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._drop_link(%L)', region));
+                PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._drop_link(%L)', r));
             END IF;
         EXCEPTION WHEN OTHERS THEN
-            RAISE WARNING 'could not undo the link between regions "%" and "%": %', r, new_region, SQLERRM
-                USING HINT = 'Check gt.links and pg_replication_slots in both regions for leftovers.';
+            RAISE WARNING 'could not remove the link between regions "%" and "%": %', r, region, SQLERRM
+                USING DETAIL = pg_catalog.format('Replication slot "%s" in region "%s" and slot "%s" in region "%s" may be left, keeping WAL.',
+                                                 gt._link_name(r, region), r, gt._link_name(region, r), region),
+                      HINT = 'Drop each with pg_drop_replication_slot() in its region once it can be reached.';
         END;
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION gt._undo_create_replica(text, text, text[], boolean) IS 'undoes a failed replica creation';
+COMMENT ON FUNCTION gt._drop_unused_links(text, text[]) IS 'removes the links of a region with peers it shares no table with';
 
 CREATE FUNCTION gt._create_replica(table_name text, new_region text) RETURNS void
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -533,21 +557,23 @@ BEGIN
             PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._ensure_slot(%L)', r));
         END LOOP;
 
-        PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._attach_replica(%L, %L, %L)',
-            description, t.billing_mode, regions OPERATOR(pg_catalog.||) new_region));
+        -- The new replica and every region's record of it appear together.
+        PERFORM gt._run_step(new_region OPERATOR(pg_catalog.||) regions,
+            pg_catalog.format('SELECT gt._attach_replica(%L, %L, %L)',
+                              description, t.billing_mode, regions OPERATOR(pg_catalog.||) new_region)
+            OPERATOR(pg_catalog.||) pg_catalog.array_fill(
+                pg_catalog.format('SELECT gt._set_replica(%L, %L, ''CREATING'')', table_name, new_region),
+                ARRAY[pg_catalog.cardinality(regions)]));
         attached := true;
-        FOREACH r IN ARRAY regions LOOP
-            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''CREATING'')', table_name, new_region));
-        END LOOP;
 
         -- Every region sends its changes from now on; copy what each had
         -- before.
         FOREACH r IN ARRAY regions LOOP
             PERFORM gt._region_exec(new_region, pg_catalog.format('SELECT gt._copy_from(%L, %L)', table_name, r));
         END LOOP;
-        FOREACH r IN ARRAY regions OPERATOR(pg_catalog.||) new_region LOOP
-            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._set_replica(%L, %L, ''ACTIVE'')', table_name, new_region));
-        END LOOP;
+        PERFORM gt._run_step(regions OPERATOR(pg_catalog.||) new_region, pg_catalog.array_fill(
+            pg_catalog.format('SELECT gt._set_replica(%L, %L, ''ACTIVE'')', table_name, new_region),
+            ARRAY[pg_catalog.cardinality(regions) OPERATOR(pg_catalog.+) 1]));
     EXCEPTION WHEN OTHERS THEN
         -- Undo what was done, so that no slot is left holding WAL, then
         -- report the original error.
@@ -573,26 +599,18 @@ BEGIN
             USING ERRCODE = 'undefined_object';
     END IF;
     -- Every region must be reachable, and be the region (not a copy of
-    -- it), before any of them changes: each step below commits on its own,
-    -- and one that failed half-way split the mesh.  (A region that fails
-    -- between two steps still can; a lost region is removed with
-    -- gt.detach_region() instead.)
+    -- it), before any of them changes.
     FOREACH r IN ARRAY regions LOOP
         PERFORM gt._region_exec(r, 'SELECT gt._check_not_copy()');
     END LOOP;
-    -- The removed region stops sending first, then the others stop
-    -- accepting from it and sending to it.
-    PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region));
-    FOREACH r IN ARRAY regions LOOP
-        CONTINUE WHEN r OPERATOR(pg_catalog.=) region;
-        PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region));
-        -- Links that carry no table any more are removed on both sides, so
-        -- their slots hold no WAL.
-        IF NOT gt._region_exec(r, pg_catalog.format('SELECT gt._shares_tables(%L)', region))::boolean THEN
-            PERFORM gt._region_exec(r, pg_catalog.format('SELECT gt._drop_link(%L)', region));
-            PERFORM gt._region_exec(region, pg_catalog.format('SELECT gt._drop_link(%L)', r));
-        END IF;
-    END LOOP;
+    -- Every region forgets the replica, or none does.  (A region lost for
+    -- good is removed with gt.detach_region() instead.)
+    PERFORM gt._run_step(region OPERATOR(pg_catalog.||) pg_catalog.array_remove(regions, region),
+        pg_catalog.array_fill(pg_catalog.format('SELECT gt._remove_replica(%L, %L)', table_name, region),
+                              ARRAY[pg_catalog.cardinality(regions)]));
+    -- Links that carry no table any more are removed on both sides, so
+    -- their slots hold no WAL.
+    PERFORM gt._drop_unused_links(region, regions);
 END
 $$;
 COMMENT ON FUNCTION gt._delete_replica(text, text) IS 'disassociates a region''s replica from a global table';

@@ -2,7 +2,7 @@
 -- may call the item API and read the table catalog, and the item API then
 -- needs the privileges of the replica table itself.
 BEGIN;
-SELECT plan(43);
+SELECT plan(47);
 
 CREATE ROLE regress_user;
 
@@ -54,6 +54,11 @@ SELECT table_privs_are('gt', 'region', 'regress_user', ARRAY['SELECT']);
 SELECT table_privs_are('gt', 'global_table', 'regress_user', ARRAY['SELECT']);
 SELECT table_privs_are('gt', 'replica', 'regress_user', ARRAY['SELECT']);
 SELECT table_privs_are('gt', 'region_registration', 'regress_user', ARRAY[]::name[]);
+-- The records of multi-region steps decide how prepared parts end.
+SELECT table_privs_are('gt', '_step', 'regress_user', ARRAY[]::name[]);
+SELECT table_privs_are('gt', '_step_done', 'regress_user', ARRAY[]::name[]);
+SELECT function_privs_are('gt', '_step_decide', ARRAY['uuid', 'text'], 'regress_user', ARRAY[]::name[]);
+SELECT function_privs_are('gt', '_run_step', ARRAY['text[]', 'text[]'], 'regress_user', ARRAY[]::name[]);
 SELECT schema_privs_are('gt', 'regress_user', ARRAY['USAGE']);
 
 --

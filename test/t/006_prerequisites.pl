@@ -3,7 +3,8 @@
 # A server without the settings global tables need refuses to set up a
 # region, with an error whose hint names the setting to change: the library
 # not preloaded, wal_level below logical, and (Debian's PostgreSQL 15.19 and
-# later) the output plugin missing from output_plugin_libraries.
+# later) the output plugin missing from output_plugin_libraries, and no
+# prepared transactions for multi-region steps.
 use strict;
 use warnings FATAL => 'all';
 
@@ -50,8 +51,13 @@ SKIP:
 		'plugin not allowed: the hint names output_plugin_libraries');
 }
 
+#### No prepared transactions: multi-region steps could not commit
+like(try_with("wal_level = logical\noutput_plugin_libraries = 'pgoutput, test_decoding, pg_global_tables'\nmax_prepared_transactions = 0"),
+	qr/global tables require "max_prepared_transactions" to be at least 1.*\n.*HINT:  Set "max_prepared_transactions" to 10 or more and restart the server\./,
+	'max_prepared_transactions 0: the hint names max_prepared_transactions');
+
 #### With every setting right, the region is named
-is(try_with("wal_level = logical\noutput_plugin_libraries = 'pgoutput, test_decoding, pg_global_tables'"),
+is(try_with("max_prepared_transactions = 10"),
 	'', 'configured as the README says, init_region succeeds');
 
 $node->stop;

@@ -6,7 +6,8 @@
 # origins leaked, every link to it logged an error every few seconds,
 # gt.wait_for_replication() returned false and tombstones piled up
 # everywhere.  Here us-east-1 and eu-west-1 share a server and ap-south-1
-# lives on another, which is then stopped for good.
+# lives on another, which is then stopped for good, leaving parts of the
+# multi-region steps it coordinated prepared in the survivors.
 use strict;
 use warnings FATAL => 'all';
 
@@ -51,6 +52,26 @@ my $clients = gtf_start_clients(\@survivors, 2,
 	table => 'events', keys => 50, ops => 50, seed => 28,
 	pause => 0.02, stop_file => $stop_file);
 
+#### ap-south-1 coordinated two steps when it was lost
+# Staged with the protocol's functions (src/sql/steps.sql).  Step one: it
+# decided to commit and told us-east-1 only.  Step two: it never decided.
+# Each part creates a table, so that what happened to it shows.
+my %step;
+foreach my $n (1, 2)
+{
+	$step{$n} = $b->safe_psql('ap-south-1', q{SELECT gt._step_begin(ARRAY['us-east-1', 'eu-west-1'])});
+	foreach my $r ('us-east-1', 'eu-west-1')
+	{
+		$a->safe_psql($r, qq{
+			BEGIN;
+			CREATE TABLE public.orphan_step_$n ();
+			INSERT INTO gt._step_done (id) VALUES ('$step{$n}');
+			PREPARE TRANSACTION 'gt_step:$step{$n}:ap-south-1:$r'});
+	}
+}
+$b->safe_psql('ap-south-1', qq{SELECT gt._step_decide('$step{1}', 'commit')});
+$a->safe_psql('us-east-1', qq{COMMIT PREPARED 'gt_step:$step{1}:ap-south-1:us-east-1'});
+
 #### ap-south-1 is lost
 $b->stop('immediate');
 gt_put($a, 'us-east-1', 'orders', 'k2', 'two');
@@ -81,6 +102,15 @@ is($a->safe_psql('us-east-1', q{SELECT gt.detach_region('ap-south-1')}),
 	'{"Regions": ["us-east-1", "eu-west-1"], "DetachedRegion": "ap-south-1"}',
 	'gt.detach_region names the regions that forgot the lost one');
 is($a->safe_psql('postgres', $slots), '0', 'no slot is kept for it');
+is($a->safe_psql('postgres', q{SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE '%:ap-south-1:%'}),
+	'0', 'no part of its steps is left prepared');
+foreach my $r ('us-east-1', 'eu-west-1')
+{
+	is($a->safe_psql($r, q{SELECT to_regclass('public.orphan_step_1') IS NOT NULL}), 't',
+		"$r: its step that committed in a survivor committed here too");
+	is($a->safe_psql($r, q{SELECT to_regclass('public.orphan_step_2') IS NULL}), 't',
+		"$r: its undecided step was rolled back");
+}
 is($a->safe_psql('postgres', $origins), '0', 'no origin of it is left');
 foreach my $r ('us-east-1', 'eu-west-1')
 {

@@ -41,6 +41,7 @@ extern int	gt_clock_offset;
 extern int	gt_max_clock_lead;
 extern int	gt_link_lock_timeout;
 extern int	gt_tombstone_collect_interval;
+extern int	gt_step_timeout;
 extern int	gt_apply_batch_size;
 extern int	gt_apply_batch_max_time;
 

@@ -1,13 +1,14 @@
 /*-------------------------------------------------------------------------
  *
- * gt_extension_guard.c
- *		Refuses DROP EXTENSION pg_global_tables while the region shares
- *		tables with other regions.
+ * gt_utility_guard.c
+ *		Utility commands that must not reach a region: DROP EXTENSION
+ *		pg_global_tables while the region shares tables with other regions,
+ *		and a forged part of a multi-region step.
  *
  * Copyright (c) 2026, pg_global_tables authors
  *
  * IDENTIFICATION
- *		src/catalog/gt_extension_guard.c
+ *		src/catalog/gt_utility_guard.c
  *
  * NOTES
  *		Dropping the extension in a region that other regions replicate
@@ -21,16 +22,29 @@
  *		the drop of the extension that owns the trigger, so this is a
  *		ProcessUtility hook, installed with the library.
  *
+ *		The parts of multi-region steps (src/sql/steps.sql) are prepared
+ *		transactions named "gt_step:...", which each region's launcher
+ *		commits or rolls back as a superuser when their coordinator has
+ *		decided.  Any role may PREPARE TRANSACTION once the server allows
+ *		prepared transactions, so a role could otherwise name its own
+ *		transaction like a step's part, to have it resolved with a step's
+ *		outcome or to collide with a step's name: only a superuser may
+ *		prepare a transaction under such a name.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "commands/extension.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 
-#include "gt/extension_guard.h"
+#include "gt/utility_guard.h"
 #include "gt/region.h"
+
+/* The names of the parts of multi-region steps (src/sql/steps.sql). */
+#define GT_STEP_GID_PREFIX "gt_step:"
 
 static ProcessUtility_hook_type prev_process_utility = NULL;
 
@@ -65,6 +79,24 @@ check_drop_extension(DropStmt *stmt)
 	}
 }
 
+/*
+ * check_prepare ERRORs if a role that is not a superuser prepares a
+ * transaction under the name of a part of a multi-region step.
+ */
+static void
+check_prepare(TransactionStmt *stmt)
+{
+	if (stmt->kind == TRANS_STMT_PREPARE && stmt->gid != NULL &&
+		strncmp(stmt->gid, GT_STEP_GID_PREFIX, strlen(GT_STEP_GID_PREFIX)) == 0 &&
+		!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to prepare transaction \"%s\"", stmt->gid),
+				 errdetail("Names beginning with \"%s\" are reserved for the multi-region steps of pg_global_tables.",
+						   GT_STEP_GID_PREFIX),
+				 errhint("Choose another name for the prepared transaction.")));
+}
+
 /* ProcessUtility hook: see NOTES. */
 static void
 gt_process_utility(PlannedStmt *pstmt, const char *queryString,
@@ -77,6 +109,8 @@ gt_process_utility(PlannedStmt *pstmt, const char *queryString,
 	if (IsA(parsetree, DropStmt) &&
 		((DropStmt *) parsetree)->removeType == OBJECT_EXTENSION)
 		check_drop_extension((DropStmt *) parsetree);
+	else if (IsA(parsetree, TransactionStmt))
+		check_prepare((TransactionStmt *) parsetree);
 
 	if (prev_process_utility)
 		prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
@@ -87,11 +121,11 @@ gt_process_utility(PlannedStmt *pstmt, const char *queryString,
 }
 
 /*
- * gt_extension_guard_install installs the hook; _PG_init calls it once per
+ * gt_utility_guard_install installs the hook; _PG_init calls it once per
  * process that loads the library.
  */
 void
-gt_extension_guard_install(void)
+gt_utility_guard_install(void)
 {
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = gt_process_utility;
