@@ -42,7 +42,7 @@
  *
  * Beyond crashes and sanitizer reports:
  *	- jsonb_in may raise any ERROR but an internal one; the validators only
- *	  22023 and 54000 (their documented contract);
+ *	  YD000, ValidationException (their documented contract);
  *	- gt_item_size never raises an ERROR for an object and always does for
  *	  anything else;
  *	- the validators do not modify their input;

@@ -37,8 +37,8 @@
  *
  * CHECKS
  *
- * Beyond crashes and sanitizer reports, the entry points raise only 22023
- * (a bad request) and 22004 (a NULL where none is allowed), and:
+ * Beyond crashes and sanitizer reports, the entry points raise only YD000
+ * (ValidationException: a bad request) and 22004 (a NULL where none is allowed), and:
  *	- gt._check_request accepts only an object whose every key is in the
  *	  allowed list (a NULL element allowing the empty name);
  *	- gt._request_string accepts only a request whose field is a string,

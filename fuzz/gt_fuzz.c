@@ -60,6 +60,8 @@
 #include "utils/elog.h"
 #include "utils/memutils.h"
 
+#include "gt/error.h"
+
 #include "gt_fuzz.h"
 
 /* Growth of all memory contexts, across inputs, that counts as a leak. */
@@ -236,12 +238,11 @@ error_allowed(int sqlerrcode, GtFuzzErrors errors)
 			return ERRCODE_TO_CATEGORY(sqlerrcode) !=
 				ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR);
 		case GT_FUZZ_ERRORS_ITEM:
-			return sqlerrcode == ERRCODE_INVALID_PARAMETER_VALUE ||
-				sqlerrcode == ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			return sqlerrcode == GT_SQLSTATE_ValidationException;
 		case GT_FUZZ_ERRORS_PROTOCOL:
 			return sqlerrcode == ERRCODE_PROTOCOL_VIOLATION;
 		case GT_FUZZ_ERRORS_REQUEST:
-			return sqlerrcode == ERRCODE_INVALID_PARAMETER_VALUE ||
+			return sqlerrcode == GT_SQLSTATE_ValidationException ||
 				sqlerrcode == ERRCODE_NULL_VALUE_NOT_ALLOWED;
 	}
 	return false;

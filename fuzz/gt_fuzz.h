@@ -34,9 +34,9 @@ typedef enum GtFuzzErrors
 {
 	GT_FUZZ_ERRORS_NONE,		/* the step must not ERROR at all */
 	GT_FUZZ_ERRORS_INPUT,		/* any SQLSTATE but internal errors (XX) */
-	GT_FUZZ_ERRORS_ITEM,		/* 22023 and 54000, gt_item.c's contract */
+	GT_FUZZ_ERRORS_ITEM,		/* YD000 (ValidationException), gt_item.c's */
 	GT_FUZZ_ERRORS_PROTOCOL,	/* 08P01, the read half's contract */
-	GT_FUZZ_ERRORS_REQUEST		/* 22023 and 22004, gt_request.c's contract */
+	GT_FUZZ_ERRORS_REQUEST		/* YD000 and 22004, gt_request.c's contract */
 } GtFuzzErrors;
 
 /* Sets up the backend environment once per process. */

@@ -50,6 +50,7 @@
 #include "utils/jsonb.h"
 
 #include "gt/api.h"
+#include "gt/error.h"
 #include "gt/item.h"
 #include "gt/read.h"
 #include "gt/request.h"
@@ -222,16 +223,14 @@ write_request(Jsonb *request, const char *operation, const char *field,
 	all_old = (strcmp(return_values, "ALL_OLD") == 0);
 	if (!all_old && strcmp(return_values, "NONE") != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ReturnValues \"%s\" is not valid for %s",
+				(errdynamo(ValidationException, "ReturnValues \"%s\" is not valid for %s",
 						return_values, operation),
 				 errhint("Use NONE or ALL_OLD.")));
 
 	payload = request_jsonb(request, field);
 	if (payload == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s request is missing required parameter \"%s\"",
+				(errdynamo(ValidationException, "%s request is missing required parameter \"%s\"",
 						operation, field)));
 	return write_version(table, payload, deleting, all_old);
 }
@@ -263,14 +262,12 @@ gt_api_get_item(Jsonb *request)
 	key = request_jsonb(request, "Key");
 	if (key == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s request is missing required parameter \"%s\"",
+				(errdynamo(ValidationException, "%s request is missing required parameter \"%s\"",
 						operation, "Key")));
 	consistent = gt_request_get(request, "ConsistentRead");
 	if (consistent != NULL && consistent->type != jbvBool)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ConsistentRead must be a boolean")));
+				(errdynamo(ValidationException, "ConsistentRead must be a boolean")));
 	gt_item_validate_key(key, &table->keys);
 	return wrap_result("Item", gt_read_item(table, key));
 }

@@ -28,6 +28,7 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "gt/error.h"
 #include "gt/gt.h"
 #include "gt/region.h"
 #include "gt/request.h"
@@ -46,8 +47,7 @@ gt_request_check(Jsonb *request, const char *operation,
 
 	if (request == NULL || !JB_ROOT_IS_OBJECT(request))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s request must be a JSON object", operation)));
+				(errdynamo(ValidationException, "%s request must be a JSON object", operation)));
 
 	it = JsonbIteratorInit(&request->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -68,8 +68,7 @@ gt_request_check(Jsonb *request, const char *operation,
 			for (int i = 0; i < nallowed; i++)
 				appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", allowed[i]);
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unrecognized parameter \"%s\" in %s request", key, operation),
+					(errdynamo(ValidationException, "unrecognized parameter \"%s\" in %s request", key, operation),
 					 errhint("Known parameters are: %s.", list.data)));
 		}
 	}
@@ -101,19 +100,16 @@ gt_request_string(Jsonb *request, const char *field, const char *operation)
 
 	if (!JB_ROOT_IS_OBJECT(request))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s request must be a JSON object", operation)));
+				(errdynamo(ValidationException, "%s request must be a JSON object", operation)));
 	v = gt_request_get(request, field);
 
 	if (v == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s request is missing required parameter \"%s\"",
+				(errdynamo(ValidationException, "%s request is missing required parameter \"%s\"",
 						operation, field)));
 	if (v->type != jbvString)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" of %s request must be a string",
+				(errdynamo(ValidationException, "parameter \"%s\" of %s request must be a string",
 						field, operation)));
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
@@ -161,8 +157,7 @@ gt_request_check_table_name(const char *name)
 	}
 	if (!valid)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid table name \"%s\"", name ? name : "<NULL>"),
+				(errdynamo(ValidationException, "invalid table name \"%s\"", name ? name : "<NULL>"),
 				 errdetail("Table names are 3 to 255 characters of letters, digits, \"_\", \"-\" and \".\".")));
 }
 
@@ -174,10 +169,11 @@ void
 gt_request_error_not_found(const char *table_name)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_TABLE),
-			 errmsg("table \"%s\" does not exist in region \"%s\"",
-					table_name, gt_region_local()),
-			 errdetail("DynamoDB reports this as ResourceNotFoundException.")));
+			(errdynamo(ResourceNotFoundException,
+					   "Requested resource not found: Table: %s not found",
+					   table_name),
+			 errdetail("Table \"%s\" does not exist in region \"%s\".",
+					   table_name, gt_region_local())));
 	pg_unreachable();
 }
 

@@ -50,6 +50,7 @@
 #include "utils/jsonb.h"
 
 #include "gt/attr.h"
+#include "gt/error.h"
 #include "gt/item.h"
 
 /* Names starting with this prefix belong to DynamoDB global tables. */
@@ -105,8 +106,7 @@ gt_item_validate_item(Jsonb *item, const GtKeySchema *ks)
 
 	if (!JB_ROOT_IS_OBJECT(item))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("item must be a JSON object")));
+				(errdynamo(ValidationException, "item must be a JSON object")));
 
 	it = JsonbIteratorInit(&item->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -132,8 +132,7 @@ gt_item_validate_item(Jsonb *item, const GtKeySchema *ks)
 	size = gt_item_size(item);
 	if (size > GT_ITEM_MAX_SIZE)
 		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("item size has exceeded the maximum allowed size"),
+				(errdynamo(ValidationException, "Item size has exceeded the maximum allowed size"),
 				 errdetail("Item size is %zu bytes; the limit is %d bytes.",
 						   size, GT_ITEM_MAX_SIZE)));
 }
@@ -157,8 +156,7 @@ gt_item_validate_key(Jsonb *key, const GtKeySchema *ks)
 
 	if (!JB_ROOT_IS_OBJECT(key))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("key must be a JSON object")));
+				(errdynamo(ValidationException, "key must be a JSON object")));
 
 	it = JsonbIteratorInit(&key->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -172,8 +170,7 @@ gt_item_validate_key(Jsonb *key, const GtKeySchema *ks)
 				 !gt_attr_name_equals(v.val.string.val, v.val.string.len,
 							  ks->range_name)))
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("key has attribute \"%s\" that is not part of the key schema",
+						(errdynamo(ValidationException, "key has attribute \"%s\" that is not part of the key schema",
 								attname)));
 		}
 		else if (tok == WJB_VALUE)
@@ -212,8 +209,7 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 
 	if (depth > GT_ITEM_MAX_DEPTH)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("attribute nesting for \"%s\" exceeds the maximum depth of %d",
+				(errdynamo(ValidationException, "attribute nesting for \"%s\" exceeds the maximum depth of %d",
 						attname, GT_ITEM_MAX_DEPTH)));
 
 	/* The depth limit bounds recursion, but be safe with small stacks. */
@@ -226,16 +222,14 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 		case GT_ATTR_S:
 			if (inner.type != jbvString)
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"S\" must be a JSON string",
+						(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"S\" must be a JSON string",
 								attname)));
 			break;
 
 		case GT_ATTR_N:
 			if (inner.type != jbvString)
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"N\" must be a JSON string",
+						(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"N\" must be a JSON string",
 								attname)));
 			check_number(attname, inner.val.string.val, inner.val.string.len,
 						 NULL);
@@ -244,13 +238,11 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 		case GT_ATTR_B:
 			if (inner.type != jbvString)
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"B\" must be a JSON string",
+						(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"B\" must be a JSON string",
 								attname)));
 			if (!gt_attr_base64_valid(inner.val.string.val, inner.val.string.len))
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid base64 value for attribute \"%s\"",
+						(errdynamo(ValidationException, "invalid base64 value for attribute \"%s\"",
 								attname)));
 			break;
 
@@ -271,8 +263,7 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 		case GT_ATTR_BOOL:
 			if (inner.type != jbvBool)
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"BOOL\" must be a JSON boolean",
+						(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"BOOL\" must be a JSON boolean",
 								attname)));
 			break;
 
@@ -280,8 +271,7 @@ gt_item_validate_value(const char *attname, JsonbValue *value, int depth)
 			/* DynamoDB accepts only {"NULL": true}. */
 			if (inner.type != jbvBool || !inner.val.boolean)
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid AttributeValue for attribute \"%s\": value of \"NULL\" must be true",
+						(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"NULL\" must be true",
 								attname)));
 			break;
 
@@ -317,8 +307,7 @@ gt_item_size(Jsonb *item)
 
 	if (!JB_ROOT_IS_OBJECT(item))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("item must be a JSON object")));
+				(errdynamo(ValidationException, "item must be a JSON object")));
 
 	it = JsonbIteratorInit(&item->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -366,13 +355,11 @@ check_attribute_name(const char *name, int len, bool top_level)
 {
 	if (top_level && len == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("attribute name must not be empty")));
+				(errdynamo(ValidationException, "attribute name must not be empty")));
 
 	if (gt_attr_utf8_length(name, len) > GT_ITEM_MAX_NAME_LEN)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("attribute name \"%s\" exceeds %d bytes",
+				(errdynamo(ValidationException, "attribute name \"%s\" exceeds %d bytes",
 						clip_for_message(name, len), GT_ITEM_MAX_NAME_LEN)));
 
 	if (top_level &&
@@ -380,8 +367,7 @@ check_attribute_name(const char *name, int len, bool top_level)
 		memcmp(name, GT_ITEM_RESERVED_PREFIX,
 			   strlen(GT_ITEM_RESERVED_PREFIX)) == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("attribute name \"%s\" is reserved",
+				(errdynamo(ValidationException, "attribute name \"%s\" is reserved",
 						clip_for_message(name, len)),
 				 errdetail("Attribute names beginning with \"%s\" are reserved for replication.",
 						   GT_ITEM_RESERVED_PREFIX)));
@@ -404,21 +390,18 @@ get_descriptor(const char *attname, JsonbValue *value, JsonbValue *inner)
 
 	if (container == NULL || !JsonContainerIsObject(container))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": expected a JSON object",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": expected a JSON object",
 						attname)));
 
 	if (JsonContainerSize(container) != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": expected exactly one data type descriptor",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": expected exactly one data type descriptor",
 						attname)));
 
 	type = gt_attr_read(container, &key, inner);
 	if (type == GT_ATTR_INVALID)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": unknown data type descriptor \"%s\"",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": unknown data type descriptor \"%s\"",
 						attname,
 						clip_for_message(key.val.string.val,
 										 key.val.string.len)),
@@ -442,29 +425,25 @@ check_number(const char *attname, const char *s, int len, char **canonical)
 			break;
 		case GT_NUMBER_SYNTAX:
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid number for attribute \"%s\": \"%s\"",
+					(errdynamo(ValidationException, "invalid number for attribute \"%s\": \"%s\"",
 							attname, clip_for_message(s, len))));
 			break;
 		case GT_NUMBER_DIGITS:
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid number for attribute \"%s\": \"%s\"",
+					(errdynamo(ValidationException, "invalid number for attribute \"%s\": \"%s\"",
 							attname, clip_for_message(s, len)),
 					 errdetail("Numbers must have at most %d significant digits.",
 							   GT_ATTR_MAX_DIGITS)));
 			break;
 		case GT_NUMBER_OVERFLOW:
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid number for attribute \"%s\": \"%s\"",
+					(errdynamo(ValidationException, "invalid number for attribute \"%s\": \"%s\"",
 							attname, clip_for_message(s, len)),
 					 errdetail("Numbers must not exceed 9.9999999999999999999999999999999999999E+125 in magnitude.")));
 			break;
 		case GT_NUMBER_UNDERFLOW:
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid number for attribute \"%s\": \"%s\"",
+					(errdynamo(ValidationException, "invalid number for attribute \"%s\": \"%s\"",
 							attname, clip_for_message(s, len)),
 					 errdetail("Nonzero numbers must be at least 1E-130 in magnitude.")));
 			break;
@@ -494,8 +473,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 	if (container == NULL || !JsonContainerIsArray(container) ||
 		JsonContainerIsScalar(container))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": value of \"%s\" must be a JSON array",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"%s\" must be a JSON array",
 						attname, gt_attr_type_name(type))));
 
 	kind = (type == GT_ATTR_SS) ? "string" :
@@ -503,8 +481,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 
 	if (JsonContainerSize(container) == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s set attribute \"%s\" must not be empty",
+				(errdynamo(ValidationException, "%s set attribute \"%s\" must not be empty",
 						kind, attname)));
 
 	elems = palloc(JsonContainerSize(container) * sizeof(GtSetElement));
@@ -519,8 +496,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 
 		if (v.type != jbvString)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid AttributeValue for attribute \"%s\": elements of \"%s\" must be JSON strings",
+					(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": elements of \"%s\" must be JSON strings",
 							attname, gt_attr_type_name(type))));
 
 		elem = &elems[nelems++];
@@ -549,8 +525,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 
 					if (!gt_attr_base64_valid(v.val.string.val, v.val.string.len))
 						ereport(ERROR,
-								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								 errmsg("invalid base64 value for attribute \"%s\"",
+								(errdynamo(ValidationException, "invalid base64 value for attribute \"%s\"",
 										attname)));
 					decoded_len = pg_b64_dec_len(v.val.string.len);
 					decoded = palloc(decoded_len + 1);
@@ -574,8 +549,7 @@ check_set(const char *attname, GtAttrType type, JsonbValue *inner)
 	{
 		if (compare_set_elements(&elems[i - 1], &elems[i]) == 0)
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("duplicate value in %s set attribute \"%s\"",
+					(errdynamo(ValidationException, "duplicate value in %s set attribute \"%s\"",
 							kind, attname)));
 	}
 
@@ -609,8 +583,7 @@ check_map(const char *attname, JsonbValue *inner, int depth)
 
 	if (container == NULL || !JsonContainerIsObject(container))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": value of \"M\" must be a JSON object",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"M\" must be a JSON object",
 						attname)));
 
 	it = JsonbIteratorInit(container);
@@ -641,8 +614,7 @@ check_list(const char *attname, JsonbValue *inner, int depth)
 	if (container == NULL || !JsonContainerIsArray(container) ||
 		JsonContainerIsScalar(container))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid AttributeValue for attribute \"%s\": value of \"L\" must be a JSON array",
+				(errdynamo(ValidationException, "invalid AttributeValue for attribute \"%s\": value of \"L\" must be a JSON array",
 						attname)));
 
 	it = JsonbIteratorInit(container);
@@ -677,16 +649,14 @@ check_key_attribute(JsonbContainer *root, const char *name, char want,
 	value = getKeyJsonValueFromContainer(root, name, strlen(name), &buf);
 	if (value == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("missing key attribute \"%s\"", name)));
+				(errdynamo(ValidationException, "missing key attribute \"%s\"", name)));
 
 	type = get_descriptor(name, value, &inner);
 	if (!((want == 'S' && type == GT_ATTR_S) ||
 		  (want == 'N' && type == GT_ATTR_N) ||
 		  (want == 'B' && type == GT_ATTR_B)))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("key attribute \"%s\" must be of type %c, not %s",
+				(errdynamo(ValidationException, "key attribute \"%s\" must be of type %c, not %s",
 						name, want, gt_attr_type_name(type))));
 
 	Assert(inner.type == jbvString);
@@ -700,14 +670,12 @@ check_key_attribute(JsonbContainer *root, const char *name, char want,
 	/* Empty S and B are fine in other attributes, never in a key. */
 	if (size == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("key attribute \"%s\" must not be empty", name)));
+				(errdynamo(ValidationException, "key attribute \"%s\" must not be empty", name)));
 
 	limit = is_hash ? GT_ITEM_MAX_HASH_KEY_LEN : GT_ITEM_MAX_RANGE_KEY_LEN;
 	if (size > (Size) limit)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s key attribute \"%s\" exceeds %d bytes",
+				(errdynamo(ValidationException, "%s key attribute \"%s\" exceeds %d bytes",
 						is_hash ? "hash" : "range", name, limit),
 				 errdetail("The value is %zu bytes.", size)));
 }
@@ -726,24 +694,20 @@ key_schema_from_args(FunctionCallInfo fcinfo, GtKeySchema *ks)
 {
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be null", "hash_name")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be null", "hash_name")));
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be null", "hash_type")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be null", "hash_type")));
 	if (PG_ARGISNULL(3) != PG_ARGISNULL(4))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameters \"%s\" and \"%s\" must be both null or both not null",
+				(errdynamo(ValidationException, "parameters \"%s\" and \"%s\" must be both null or both not null",
 						"range_name", "range_type")));
 
 	ks->hash_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	ks->hash_type = parse_key_type(PG_GETARG_TEXT_PP(2), "hash_type");
 	if (ks->hash_name[0] == '\0')
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be empty", "hash_name")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be empty", "hash_name")));
 
 	if (PG_ARGISNULL(3))
 	{
@@ -756,12 +720,10 @@ key_schema_from_args(FunctionCallInfo fcinfo, GtKeySchema *ks)
 	ks->range_type = parse_key_type(PG_GETARG_TEXT_PP(4), "range_type");
 	if (ks->range_name[0] == '\0')
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be empty", "range_name")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be empty", "range_name")));
 	if (strcmp(ks->range_name, ks->hash_name) == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("range key attribute \"%s\" must differ from the hash key attribute",
+				(errdynamo(ValidationException, "range key attribute \"%s\" must differ from the hash key attribute",
 						ks->range_name)));
 }
 
@@ -777,8 +739,7 @@ parse_key_type(text *arg, const char *param)
 
 	if (strcmp(s, "S") != 0 && strcmp(s, "N") != 0 && strcmp(s, "B") != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for parameter \"%s\": \"%s\"",
+				(errdynamo(ValidationException, "invalid value for parameter \"%s\": \"%s\"",
 						param, s),
 				 errdetail("Key attribute types must be S, N or B.")));
 	return s[0];
@@ -799,8 +760,7 @@ gt_validate_item(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be null", "item")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be null", "item")));
 	key_schema_from_args(fcinfo, &ks);
 
 	gt_item_validate_item(PG_GETARG_JSONB_P(0), &ks);
@@ -823,8 +783,7 @@ gt_validate_key(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameter \"%s\" must not be null", "key")));
+				(errdynamo(ValidationException, "parameter \"%s\" must not be null", "key")));
 	key_schema_from_args(fcinfo, &ks);
 
 	gt_item_validate_key(PG_GETARG_JSONB_P(0), &ks);
@@ -855,8 +814,7 @@ gt_item_key_datum(Jsonb *item, const char *attname, char type)
 		NULL;
 	if (val == NULL || val->type != jbvString)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("item has no key attribute \"%s\" of type %s",
+				(errdynamo(ValidationException, "item has no key attribute \"%s\" of type %s",
 						attname, typekey)));
 	str = cstring_to_text_with_len(val->val.string.val, val->val.string.len);
 	switch (type)

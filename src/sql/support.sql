@@ -52,3 +52,9 @@ CREATE FUNCTION gt.hlc_to_timestamptz(update_time bigint) RETURNS timestamptz
     SET search_path = pg_catalog, pg_temp
     RETURN pg_catalog.to_timestamp(update_time::float8 / 1000000);
 COMMENT ON FUNCTION gt.hlc_to_timestamptz(bigint) IS 'converts an item update time to a timestamp';
+
+-- Raises an error of the DynamoDB API in the convention of src/include/gt/error.h.
+CREATE FUNCTION gt._raise(exception text, message text, detail text DEFAULT NULL, hint text DEFAULT NULL) RETURNS void
+    LANGUAGE C VOLATILE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'gt_raise_sql';
+COMMENT ON FUNCTION gt._raise(text, text, text, text) IS 'raises an error of a DynamoDB exception';

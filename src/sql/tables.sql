@@ -49,9 +49,8 @@ DECLARE
     rel regclass;
 BEGIN
     IF pg_catalog.to_regclass(pg_catalog.format('public.%I', table_name)) IS NOT NULL THEN
-        RAISE EXCEPTION 'table "%" already exists in region "%"', table_name, gt.local_region()
-            USING ERRCODE = 'duplicate_table',
-                  DETAIL = 'DynamoDB reports this as ResourceInUseException.';
+        PERFORM gt._raise('ResourceInUseException', pg_catalog.format('Table already exists: %s', table_name),
+            pg_catalog.format('Table "%s" already exists in region "%s".', table_name, gt.local_region()));
     END IF;
     EXECUTE pg_catalog.format(
         'CREATE TABLE public.%I (%I %s NOT NULL, %s item pg_catalog.jsonb NOT NULL, '
@@ -274,9 +273,8 @@ BEGIN
     END IF;
 
     IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
-        RAISE EXCEPTION 'table "%" already exists in region "%"', name, gt.local_region()
-            USING ERRCODE = 'duplicate_table',
-                  DETAIL = 'DynamoDB reports this as ResourceInUseException.';
+        PERFORM gt._raise('ResourceInUseException', pg_catalog.format('Table already exists: %s', name),
+            pg_catalog.format('Table "%s" already exists in region "%s".', name, gt.local_region()));
     END IF;
 
     rel := gt._create_replica_table(name, hash_key, hash_type, range_key, range_type);

@@ -1,6 +1,8 @@
 -- SQLSTATEs of the API's errors, which clients map to DynamoDB's
--- exceptions: ValidationException 22023, ResourceNotFoundException 42P01,
--- ResourceInUseException 42P07, item too large 54000.
+-- exceptions (src/include/gt/error.h): ValidationException YD000,
+-- ResourceNotFoundException YD002, ResourceInUseException YD003, each
+-- message beginning with the exception's name.  Table management's own
+-- checks of its parameters, in PL/pgSQL, still use 22023.
 BEGIN;
 SELECT plan(26);
 
@@ -11,26 +13,26 @@ SELECT lives_ok($$SELECT gt.create_table('{"TableName": "regress_errors",
 
 -- ValidationException
 SELECT throws_ok($$SELECT gt.put_item('ab', '{"id": {"S": "a"}}')$$,
-    '22023', 'invalid table name "ab"', 'a table name too short');
+    'YD000', 'ValidationException: invalid table name "ab"', 'a table name too short');
 SELECT throws_ok($$SELECT gt.get_item('regress errors', '{"id": {"S": "a"}}')$$,
-    '22023', 'invalid table name "regress errors"', 'a table name with a space');
+    'YD000', 'ValidationException: invalid table name "regress errors"', 'a table name with a space');
 SELECT throws_ok($$SELECT gt.describe_table('regress;errors')$$,
-    '22023', 'invalid table name "regress;errors"', 'DescribeTable checks the table name');
+    'YD000', 'ValidationException: invalid table name "regress;errors"', 'DescribeTable checks the table name');
 SELECT throws_ok($$SELECT gt.create_table('{"TableName": "x"}')$$,
-    '22023', 'invalid table name "x"', 'CreateTable checks the table name');
+    'YD000', 'ValidationException: invalid table name "x"', 'CreateTable checks the table name');
 SELECT throws_ok($$SELECT gt.put_item('{"TableName": "regress_errors", "Item": {}, "Expected": {}}')$$,
-    '22023', 'unrecognized parameter "Expected" in PutItem request', 'an unrecognized parameter');
+    'YD000', 'ValidationException: unrecognized parameter "Expected" in PutItem request', 'an unrecognized parameter');
 SELECT throws_ok($$SELECT gt.put_item('{"Item": {"id": {"S": "a"}}}')$$,
-    '22023', 'PutItem request is missing required parameter "TableName"', 'a missing TableName');
+    'YD000', 'ValidationException: PutItem request is missing required parameter "TableName"', 'a missing TableName');
 SELECT throws_ok($$SELECT gt.put_item('regress_errors', '{"id": {"S": "a"}, "x": {"Z": "1"}}')$$,
-    '22023', 'invalid AttributeValue for attribute "x": unknown data type descriptor "Z"',
+    'YD000', 'ValidationException: invalid AttributeValue for attribute "x": unknown data type descriptor "Z"',
     'an unknown data type descriptor');
 SELECT throws_ok($$SELECT gt.put_item('regress_errors', '{"id": {"N": "1"}}')$$,
-    '22023', 'key attribute "id" must be of type S, not N', 'a key attribute of the wrong type');
+    'YD000', 'ValidationException: key attribute "id" must be of type S, not N', 'a key attribute of the wrong type');
 SELECT throws_ok($$SELECT gt.put_item('regress_errors', '{"id": {"S": "a"}, "n": {"N": "1e126"}}')$$,
-    '22023', 'invalid number for attribute "n": "1e126"', 'a number out of range');
+    'YD000', 'ValidationException: invalid number for attribute "n": "1e126"', 'a number out of range');
 SELECT throws_ok($$SELECT gt.put_item('{"TableName": "regress_errors", "Item": {"id": {"S": "a"}}, "ReturnValues": "ALL_NEW"}')$$,
-    '22023', 'ReturnValues "ALL_NEW" is not valid for PutItem', 'an invalid ReturnValues');
+    'YD000', 'ValidationException: ReturnValues "ALL_NEW" is not valid for PutItem', 'an invalid ReturnValues');
 SELECT throws_ok($$SELECT gt.create_table('{"TableName": "regress_errors_2",
     "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
     "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "BOOL"}]}')$$,
@@ -42,24 +44,24 @@ SELECT throws_ok($$SELECT gt.list_tables('{"Limit": 0}')$$,
 
 -- ResourceNotFoundException
 SELECT throws_ok($$SELECT gt.put_item('regress_nosuch', '{"id": {"S": "a"}}')$$,
-    '42P01', 'table "regress_nosuch" does not exist in region "regress-pgtap"', 'PutItem of an unknown table');
+    'YD002', 'ResourceNotFoundException: Requested resource not found: Table: regress_nosuch not found', 'PutItem of an unknown table');
 SELECT throws_ok($$SELECT gt.describe_table('regress_nosuch')$$,
-    '42P01', 'table "regress_nosuch" does not exist in region "regress-pgtap"', 'DescribeTable of an unknown table');
+    'YD002', 'ResourceNotFoundException: Requested resource not found: Table: regress_nosuch not found', 'DescribeTable of an unknown table');
 SELECT throws_ok($$SELECT gt.delete_table('regress_nosuch')$$,
-    '42P01', 'table "regress_nosuch" does not exist in region "regress-pgtap"', 'DeleteTable of an unknown table');
+    'YD002', 'ResourceNotFoundException: Requested resource not found: Table: regress_nosuch not found', 'DeleteTable of an unknown table');
 SELECT throws_ok($$SELECT gt.update_table('{"TableName": "regress_nosuch"}')$$,
-    '42P01', 'table "regress_nosuch" does not exist in region "regress-pgtap"', 'UpdateTable of an unknown table');
+    'YD002', 'ResourceNotFoundException: Requested resource not found: Table: regress_nosuch not found', 'UpdateTable of an unknown table');
 
 -- ResourceInUseException
 SELECT throws_ok($$SELECT gt.create_table('{"TableName": "regress_errors",
     "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
     "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]}')$$,
-    '42P07', 'table "regress_errors" already exists in region "regress-pgtap"', 'a duplicate table');
+    'YD003', 'ResourceInUseException: Table already exists: regress_errors', 'a duplicate table');
 
 -- Item too large: 400 KB + 1 byte (2 + 1 for "id", 1 for "d", and "d"'s value).
 SELECT throws_ok($$SELECT gt.put_item('regress_errors',
     jsonb_build_object('id', '{"S": "a"}'::jsonb, 'd', jsonb_build_object('S', repeat('x', 409600 - 4 + 1))))$$,
-    '54000', 'item size has exceeded the maximum allowed size', 'an item over 400 KB');
+    'YD000', 'ValidationException: Item size has exceeded the maximum allowed size', 'an item over 400 KB');
 SELECT lives_ok($$SELECT gt.put_item('regress_errors',
     jsonb_build_object('id', '{"S": "a"}'::jsonb, 'd', jsonb_build_object('S', repeat('x', 409600 - 4))))$$,
     'an item of 400 KB');
