@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what pg_global_tables needs to build, test and run its demo on
 # Debian 12: the PostgreSQL 15 server and its headers at the same version,
-# pgTAP, and the Perl modules the TAP tests use.
+# pgTAP, the Perl modules the TAP tests use, and bison and flex for the
+# expression language.
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
     libtap-parser-sourcehandler-pgtap-perl  # pg_prove
     libipc-run-perl                     # IPC::Run, for PostgreSQL::Test::Cluster
     make gcc
+    bison flex                          # the expression language's parser and scanner
 )
 
 missing=()

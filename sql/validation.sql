@@ -33,7 +33,7 @@ SELECT gt.delete_item('42');
 -- Unknown parameters (the hint lists the known ones), also ones that
 -- DynamoDB has but this API does not support.
 SELECT gt.put_item('{"TableName": "regress_valid", "Item": {}, "Bogus": 1}');
-SELECT gt.put_item('{"TableName": "regress_valid", "Item": {}, "ConditionExpression": "attribute_not_exists(pk)"}');
+SELECT gt.put_item('{"TableName": "regress_valid", "Item": {}, "Expected": {"pk": {"Exists": false}}}');
 SELECT gt.get_item('{"TableName": "regress_valid", "Key": {}, "ProjectionExpression": "pk"}');
 SELECT gt.delete_item('{"TableName": "regress_valid", "Key": {}, "tablename": "x"}');
 -- TableName missing or not a string.

@@ -16,7 +16,8 @@
  *		DynamoDB API, 2012-08-10) that it accepts; any other parameter is
  *		refused before the handler runs, in the same words for every
  *		operation (gt_request.c).  The SQL functions gt.put_item(jsonb),
- *		gt.get_item(jsonb) and gt.delete_item(jsonb) pass their request
+ *		gt.get_item(jsonb), gt.delete_item(jsonb) and gt.update_item(jsonb)
+ *		pass their request
  *		here; the short forms (gt_api_item.c) call the handlers.  Table
  *		management is written in PL/pgSQL (src/sql/tables.sql) and checks
  *		its requests with the same functions.
@@ -40,20 +41,31 @@ typedef struct GtApiOperation
 
 static const char *const put_item_params[] = {
 	"TableName", "Item", "ReturnValues", "ReturnConsumedCapacity",
-	"ReturnItemCollectionMetrics", NULL
+	"ReturnItemCollectionMetrics", "ConditionExpression",
+	"ExpressionAttributeNames", "ExpressionAttributeValues",
+	"ReturnValuesOnConditionCheckFailure", NULL
 };
 static const char *const get_item_params[] = {
 	"TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity", NULL
 };
 static const char *const delete_item_params[] = {
 	"TableName", "Key", "ReturnValues", "ReturnConsumedCapacity",
-	"ReturnItemCollectionMetrics", NULL
+	"ReturnItemCollectionMetrics", "ConditionExpression",
+	"ExpressionAttributeNames", "ExpressionAttributeValues",
+	"ReturnValuesOnConditionCheckFailure", NULL
+};
+static const char *const update_item_params[] = {
+	"TableName", "Key", "UpdateExpression", "ConditionExpression",
+	"ExpressionAttributeNames", "ExpressionAttributeValues", "ReturnValues",
+	"ReturnConsumedCapacity", "ReturnItemCollectionMetrics",
+	"ReturnValuesOnConditionCheckFailure", NULL
 };
 
 static const GtApiOperation operations[] = {
 	{"PutItem", gt_api_put_item, put_item_params},
 	{"GetItem", gt_api_get_item, get_item_params},
 	{"DeleteItem", gt_api_delete_item, delete_item_params},
+	{"UpdateItem", gt_api_update_item, update_item_params},
 };
 
 /*
@@ -108,4 +120,12 @@ Datum
 gt_delete_item(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_JSONB_P(gt_api_call("DeleteItem", request_arg(fcinfo)));
+}
+
+/* gt.update_item(request jsonb) RETURNS jsonb */
+PG_FUNCTION_INFO_V1(gt_update_item);
+Datum
+gt_update_item(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_JSONB_P(gt_api_call("UpdateItem", request_arg(fcinfo)));
 }

@@ -51,6 +51,7 @@
 
 #include "gt/api.h"
 #include "gt/error.h"
+#include "gt/expr.h"
 #include "gt/item.h"
 #include "gt/read.h"
 #include "gt/request.h"
@@ -64,27 +65,57 @@ typedef struct PutArg
 	bool		deleting;
 	bool		want_old;
 	Jsonb	   *old;			/* the live item it replaced, if want_old */
+	GtApiCondition *condition;	/* ConditionExpression, or NULL */
 } PutArg;
 
 /*
- * decide_put is the decider of PutItem and DeleteItem: write the payload,
- * stamped as a local write, whatever is stored.
+ * gt_api_live_item returns a copy of the item of a stored version, or NULL
+ * if there is none (no version, or a tombstone).
+ */
+Jsonb *
+gt_api_live_item(const GtVersion *stored)
+{
+	Jsonb	   *item;
+	Jsonb	   *copy;
+
+	if (stored == NULL || stored->deleting)
+		return NULL;
+	item = gt_version_item(stored);
+	copy = palloc(VARSIZE(item));
+	memcpy(copy, item, VARSIZE(item));
+	return copy;
+}
+
+/*
+ * gt_api_check_condition raises ConditionalCheckFailedException unless the
+ * condition (NULL: none) holds for item (NULL: no item).  Asked to, the
+ * error carries the item in its DETAIL, as {"Item": {...}}.
+ */
+void
+gt_api_check_condition(GtApiCondition *condition, Jsonb *item)
+{
+	if (condition == NULL || gt_expr_eval_condition(condition->expr, item))
+		return;
+	ereport(ERROR,
+			(errdynamo(ConditionalCheckFailedException, "The conditional request failed"),
+			 (condition->return_item && item != NULL) ?
+			 errdetail("%s", JsonbToCString(NULL, &gt_api_wrap_result("Item", item)->root,
+											VARSIZE(item))) : 0));
+}
+
+/*
+ * decide_put is the decider of PutItem and DeleteItem: unless the condition
+ * fails, write the payload, stamped as a local write, whatever is stored.
  */
 static GtDecision
 decide_put(const GtVersion *stored, GtVersion *next, void *arg)
 {
 	PutArg	   *put = arg;
 
-	if (put->want_old)
+	if (put->want_old || put->condition != NULL)
 	{
-		put->old = NULL;
-		if (stored != NULL && !stored->deleting)
-		{
-			Jsonb	   *item = gt_version_item(stored);
-
-			put->old = palloc(VARSIZE(item));
-			memcpy(put->old, item, VARSIZE(item));
-		}
+		put->old = gt_api_live_item(stored);
+		gt_api_check_condition(put->condition, put->old);
 	}
 	next->item = JsonbPGetDatum(put->payload);
 	next->deleting = put->deleting;
@@ -97,8 +128,8 @@ decide_put(const GtVersion *stored, GtVersion *next, void *arg)
  * ResourceNotFoundException if this region has none, and as
  * gt_table_check_complete() does if its items cannot be read or written.
  */
-static GtTable *
-lookup_table(const char *name)
+GtTable *
+gt_api_lookup_table(const char *name)
 {
 	GtTable    *table;
 
@@ -112,8 +143,8 @@ lookup_table(const char *name)
 }
 
 /* Builds {"name": value}, or {} if value is NULL. */
-static Jsonb *
-wrap_result(const char *name, Jsonb *value)
+Jsonb *
+gt_api_wrap_result(const char *name, Jsonb *value)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue	k;
@@ -135,8 +166,8 @@ wrap_result(const char *name, Jsonb *value)
 }
 
 /* Returns a request parameter as a Jsonb of its own, or NULL if absent. */
-static Jsonb *
-request_jsonb(Jsonb *request, const char *field)
+Jsonb *
+gt_api_request_jsonb(Jsonb *request, const char *field)
 {
 	JsonbValue *v = gt_request_get(request, field);
 
@@ -144,33 +175,26 @@ request_jsonb(Jsonb *request, const char *field)
 }
 
 /*
- * write_version writes payload (an item, or with deleting a key) to table:
- * validates the payload first, so bad input changes nothing, then writes
- * with decide_put.  Returns the response.
+ * gt_api_write writes the item whose key attributes key holds to table, as
+ * decide decides, with the privileges a write takes (see NOTES): deleting
+ * takes DELETE, reading (a condition, an update, old values) SELECT.
  */
-static Jsonb *
-write_version(GtTable *table, Jsonb *payload, bool deleting, bool all_old)
+void
+gt_api_write(GtTable *table, Jsonb *key, bool deleting, bool reads,
+			 GtDecider decide, void *arg)
 {
-	PutArg		put = {payload, deleting, all_old, NULL};
 	GtWriteTarget *target;
 	bool		as_owner = false;
 	Oid			save_userid;
 	int			save_sec_context;
+	AclMode		needed = (deleting ? ACL_DELETE : 0) | (reads ? ACL_SELECT : 0);
 
-	if (deleting)
-		gt_item_validate_key(payload, &table->keys);
-	else
-		gt_item_validate_item(payload, &table->keys);
-
+	if (needed != 0 &&
+		pg_class_aclmask(table->relid, GetUserId(), needed, ACLMASK_ALL) != needed)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, table->name);
 	if (deleting)
 	{
-		/* See NOTES: deleting takes DELETE, and SELECT to read the item. */
-		AclMode		needed = ACL_DELETE | (all_old ? ACL_SELECT : 0);
 		const char *name = table->name;
-
-		if (pg_class_aclmask(table->relid, GetUserId(), needed,
-							 ACLMASK_ALL) != needed)
-			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, table->name);
 
 		/*
 		 * Decide on the triggers and policies as they are once the table is
@@ -193,10 +217,85 @@ write_version(GtTable *table, Jsonb *payload, bool deleting, bool all_old)
 	target = gt_write_open(table, GT_WRITE_LOCAL);
 	if (target == NULL)
 		gt_request_error_not_found(table->name);
-	gt_write_item(target, payload, false, decide_put, &put);
+	gt_write_item(target, key, false, decide, arg);
 	gt_write_close(target);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
-	return wrap_result("Attributes", put.old);
+}
+
+/*
+ * write_version writes payload (an item, or with deleting a key) to table:
+ * validates the payload first, so bad input changes nothing, then writes
+ * with decide_put unless the condition fails.  Returns the response.
+ */
+static Jsonb *
+write_version(GtTable *table, Jsonb *payload, bool deleting, bool all_old,
+			  GtApiCondition *condition)
+{
+	PutArg		put = {payload, deleting, all_old, NULL, condition};
+
+	if (deleting)
+		gt_item_validate_key(payload, &table->keys);
+	else
+		gt_item_validate_item(payload, &table->keys);
+	gt_api_write(table, payload, deleting, (deleting && all_old) || condition != NULL,
+				 decide_put, &put);
+	return gt_api_wrap_result("Attributes", all_old ? put.old : NULL);
+}
+
+/*
+ * gt_api_return_values reads the request's ReturnValues: NONE unless given,
+ * and one of allowed.
+ */
+const char *
+gt_api_return_values(Jsonb *request, const char *operation,
+					 const char *const *allowed, int nallowed)
+{
+	JsonbValue *rv = gt_request_get(request, "ReturnValues");
+	char	   *value = rv ? gt_request_value_text(rv) : NULL;
+
+	if (value == NULL)
+		return "NONE";
+	for (int i = 0; i < nallowed; i++)
+		if (strcmp(value, allowed[i]) == 0)
+			return allowed[i];
+	ereport(ERROR,
+			(errdynamo(ValidationException, "ReturnValues \"%s\" is not valid for %s",
+					   value, operation),
+			 errhint("Use %s.", nallowed == 2 ? "NONE or ALL_OLD" :
+					 "NONE, ALL_OLD, UPDATED_OLD, ALL_NEW or UPDATED_NEW")));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * gt_api_read_condition reads a request's ConditionExpression and
+ * ReturnValuesOnConditionCheckFailure, in cxt; NULL if it has no condition.
+ */
+GtApiCondition *
+gt_api_read_condition(Jsonb *request, GtExprContext *cxt)
+{
+	JsonbValue *text = gt_request_get(request, "ConditionExpression");
+	JsonbValue *on_failure = gt_request_get(request, "ReturnValuesOnConditionCheckFailure");
+	GtApiCondition *condition;
+	char	   *mode = on_failure ? gt_request_value_text(on_failure) : NULL;
+
+	if (mode != NULL && strcmp(mode, "NONE") != 0 && strcmp(mode, "ALL_OLD") != 0)
+		ereport(ERROR,
+				(errdynamo(ValidationException,
+						   "ReturnValuesOnConditionCheckFailure \"%s\" is not valid", mode),
+				 errhint("Use NONE or ALL_OLD.")));
+	if (text == NULL || text->type == jbvNull)
+		return NULL;
+	if (text->type != jbvString)
+		ereport(ERROR,
+				(errdynamo(ValidationException,
+						   "parameter \"ConditionExpression\" of %s request must be a string",
+						   cxt->operation)));
+	condition = palloc(sizeof(GtApiCondition));
+	condition->expr = gt_expr_parse_condition(cxt, GT_EXPR_CONDITION,
+											  pnstrdup(text->val.string.val,
+													   text->val.string.len));
+	condition->return_item = (mode != NULL && strcmp(mode, "ALL_OLD") == 0);
+	return condition;
 }
 
 /*
@@ -207,32 +306,27 @@ static Jsonb *
 write_request(Jsonb *request, const char *operation, const char *field,
 			  bool deleting)
 {
+	static const char *const allowed[] = {"NONE", "ALL_OLD"};
 	GtTable    *table;
-	JsonbValue *rv;
-	char	   *return_values = NULL;
 	bool		all_old;
 	Jsonb	   *payload;
+	GtExprContext cxt;
+	GtApiCondition *condition;
 
-	table = lookup_table(gt_request_string(request, "TableName", operation));
-
-	rv = gt_request_get(request, "ReturnValues");
-	if (rv != NULL)
-		return_values = gt_request_value_text(rv);
-	if (return_values == NULL)
-		return_values = "NONE";
-	all_old = (strcmp(return_values, "ALL_OLD") == 0);
-	if (!all_old && strcmp(return_values, "NONE") != 0)
-		ereport(ERROR,
-				(errdynamo(ValidationException, "ReturnValues \"%s\" is not valid for %s",
-						return_values, operation),
-				 errhint("Use NONE or ALL_OLD.")));
-
-	payload = request_jsonb(request, field);
+	table = gt_api_lookup_table(gt_request_string(request, "TableName", operation));
+	all_old = strcmp(gt_api_return_values(request, operation, allowed, 2),
+					 "ALL_OLD") == 0;
+	payload = gt_api_request_jsonb(request, field);
 	if (payload == NULL)
 		ereport(ERROR,
 				(errdynamo(ValidationException, "%s request is missing required parameter \"%s\"",
-						operation, field)));
-	return write_version(table, payload, deleting, all_old);
+						   operation, field)));
+	gt_expr_context_init(&cxt, operation,
+						 gt_request_get(request, "ExpressionAttributeNames"),
+						 gt_request_get(request, "ExpressionAttributeValues"));
+	condition = gt_api_read_condition(request, &cxt);
+	gt_expr_context_finish(&cxt);
+	return write_version(table, payload, deleting, all_old, condition);
 }
 
 /* PutItem */
@@ -258,8 +352,8 @@ gt_api_get_item(Jsonb *request)
 	Jsonb	   *key;
 	JsonbValue *consistent;
 
-	table = lookup_table(gt_request_string(request, "TableName", operation));
-	key = request_jsonb(request, "Key");
+	table = gt_api_lookup_table(gt_request_string(request, "TableName", operation));
+	key = gt_api_request_jsonb(request, "Key");
 	if (key == NULL)
 		ereport(ERROR,
 				(errdynamo(ValidationException, "%s request is missing required parameter \"%s\"",
@@ -269,7 +363,7 @@ gt_api_get_item(Jsonb *request)
 		ereport(ERROR,
 				(errdynamo(ValidationException, "ConsistentRead must be a boolean")));
 	gt_item_validate_key(key, &table->keys);
-	return wrap_result("Item", gt_read_item(table, key));
+	return gt_api_wrap_result("Item", gt_read_item(table, key));
 }
 
 /*
@@ -325,8 +419,8 @@ short_write(FunctionCallInfo fcinfo, const char *operation, const char *field,
 {
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return gt_api_call(operation, short_request(fcinfo, field));
-	return write_version(lookup_table(text_to_cstring(PG_GETARG_TEXT_PP(0))),
-						 PG_GETARG_JSONB_P(1), deleting, false);
+	return write_version(gt_api_lookup_table(text_to_cstring(PG_GETARG_TEXT_PP(0))),
+						 PG_GETARG_JSONB_P(1), deleting, false, NULL);
 }
 
 /* gt.put_item(table_name text, item jsonb) RETURNS jsonb */

@@ -1,4 +1,4 @@
--- src/sql/items.sql: the item API: PutItem, GetItem, DeleteItem.
+-- src/sql/items.sql: the item API: PutItem, GetItem, DeleteItem, UpdateItem.
 -- Part of the install script; the Makefile concatenates the topics.
 
 --
@@ -34,3 +34,15 @@ CREATE FUNCTION gt.delete_item(table_name text, key jsonb) RETURNS jsonb
     LANGUAGE C VOLATILE PARALLEL UNSAFE
     AS 'MODULE_PATHNAME', 'gt_delete_item_short';
 COMMENT ON FUNCTION gt.delete_item(text, jsonb) IS 'DynamoDB DeleteItem, short form';
+
+CREATE FUNCTION gt.update_item(request jsonb) RETURNS jsonb
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_update_item';
+COMMENT ON FUNCTION gt.update_item(jsonb) IS 'DynamoDB UpdateItem';
+
+CREATE FUNCTION gt.update_item(table_name text, key jsonb, update_expression text,
+                               expression_attribute_values jsonb DEFAULT NULL,
+                               expression_attribute_names jsonb DEFAULT NULL) RETURNS jsonb
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    AS 'MODULE_PATHNAME', 'gt_update_item_short';
+COMMENT ON FUNCTION gt.update_item(text, jsonb, text, jsonb, jsonb) IS 'DynamoDB UpdateItem, short form: the item as updated';

@@ -15,6 +15,7 @@ GRANT EXECUTE ON FUNCTION
     gt.put_item(jsonb), gt.put_item(text, jsonb),
     gt.get_item(jsonb), gt.get_item(text, jsonb),
     gt.delete_item(jsonb), gt.delete_item(text, jsonb),
+    gt.update_item(jsonb), gt.update_item(text, jsonb, text, jsonb, jsonb),
     gt._check_table_name(text), gt._error_not_found(text),
     gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
     gt._validate_item(jsonb, text, text, text, text),

@@ -44,7 +44,8 @@ $$, ARRAY['gt.local_region()', 'gt.hlc_to_timestamptz(bigint)',
           'gt.describe_table(jsonb)', 'gt.describe_table(text)', 'gt.list_tables(jsonb)',
           'gt.put_item(jsonb)', 'gt.put_item(text,jsonb)',
           'gt.get_item(jsonb)', 'gt.get_item(text,jsonb)',
-          'gt.delete_item(jsonb)', 'gt.delete_item(text,jsonb)'],
+          'gt.delete_item(jsonb)', 'gt.delete_item(text,jsonb)',
+          'gt.update_item(jsonb)', 'gt.update_item(text,jsonb,text,jsonb,jsonb)'],
     'PUBLIC can execute exactly the item API, DescribeTable, ListTables and the helpers');
 
 --
