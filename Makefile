@@ -24,7 +24,7 @@ DATA = $(wildcard $(srcdir)/src/sql/$(EXTENSION)--*--*.sql) \
 	$(wildcard $(srcdir)/src/sql/released/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION).control $(EXPR_GENERATED) src/expr/gt_expr_gram.h
 
-REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect ddl_guard expressions update_item
+REGRESS = init items item_write validation tables conflicts conflict_report hijack hostile_privileges hostile_connect ddl_guard expressions update_item query_scan
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_global_tables.conf \
 	--temp-instance=./tmp_check_regress --load-extension=pg_global_tables
 ISOLATION = lww_commit_order item_write_snapshot plain_sql_deletes conditional_writes

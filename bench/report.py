@@ -269,6 +269,19 @@ def summary_rows(R, out):
     for b, bn in (("builtin", "built-in"), ("pglogical", "pglogical")):
         add("catch-up rows/s", R["catchup/gt/rows_s"], bn, R["catchup/%s/rows_s" % b],
             "rows/s", "ratio", ">=", 1.2)
+    if R["items/update/gt/tps"] is not None:
+        add("gt.update_item SET n = n + :one, tps", R["items/update/gt/tps"],
+            "SQL UPDATE jsonb_set + built-in", R["items/update/builtin/tps"], "tps", "ratio", ">=", 0.9)
+        add("UpdateItem CPU spent parsing its expressions, % (lower is better)",
+            R["items/update/parse_pct"], "", None, "%", "abs", "<=", 5)
+        add("gt.put_item of new keys with attribute_not_exists(pk), tps",
+            R["items/put/conditional/tps"], "unconditional", R["items/put/plain/tps"], "tps",
+            "ratio", ">=", 0.9)
+        q_gt, q_sql = R["items/query/gt/tps"], R["items/query/sql/tps"]
+        add("gt.query of 100 items, rows/s", q_gt * 100 if q_gt else None,
+            "plain SQL by index", q_sql * 100 if q_sql else None, "rows/s", "ratio", ">=", 0.8)
+        add("gt.query of one item by its key, tps", R["items/query1/gt/tps"],
+            "gt.get_item", R["items/query1/get/tps"], "tps", "ratio", ">=", 0.83)
     mem = memory_target(out)
     if mem:
         single, big, peaks = mem

@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
     gnuplot-nox                 # bench/lag.png
     postgresql-15-pglogical     # baseline: pglogical 2 with last_update_wins
+    linux-perf                  # bench/scenario_items.sh: the CPU share of expression parsing
 )
 
 missing=()

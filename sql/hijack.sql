@@ -40,6 +40,14 @@ SELECT gt.create_table('{"TableName": "regress_hijack",
 SELECT gt.put_item('regress_hijack', '{"pk": {"S": "a"}, "sk": {"B": "AQI="}, "n": {"N": "1"}}');
 SELECT gt.put_item('{"TableName": "regress_hijack", "Item": {"pk": {"S": "a"}, "sk": {"B": "AQI="}, "n": {"N": "2"}}, "ReturnValues": "ALL_OLD"}');
 SELECT gt.get_item('regress_hijack', '{"pk": {"S": "a"}, "sk": {"B": "AQI="}}');
+SELECT gt.update_item('{"TableName": "regress_hijack", "Key": {"pk": {"S": "a"}, "sk": {"B": "AQI="}},
+    "UpdateExpression": "SET n = n + :one, m = if_not_exists(m, :one)", "ConditionExpression": "n BETWEEN :one AND :ten",
+    "ExpressionAttributeValues": {":one": {"N": "1"}, ":ten": {"N": "10"}}, "ReturnValues": "UPDATED_NEW"}');
+SELECT gt.query('{"TableName": "regress_hijack", "KeyConditionExpression": "pk = :a AND sk > :b",
+    "FilterExpression": "n > :one", "ProjectionExpression": "n",
+    "ExpressionAttributeValues": {":a": {"S": "a"}, ":b": {"B": "AQ=="}, ":one": {"N": "1"}}, "Limit": 1}');
+SELECT gt.scan('{"TableName": "regress_hijack", "Segment": 0, "TotalSegments": 1, "Limit": 1,
+    "ExclusiveStartKey": {"pk": {"S": "0"}, "sk": {"B": "AQ=="}}}'::jsonb);
 SELECT gt.describe_table('regress_hijack') OPERATOR(pg_catalog.->) 'Table' OPERATOR(pg_catalog.->) 'ItemCount' AS item_count;
 SELECT gt.list_tables('{"Limit": 1}') ? 'TableNames' AS listed;
 SELECT gt.delete_item('{"TableName": "regress_hijack", "Key": {"pk": {"S": "a"}, "sk": {"B": "AQI="}}, "ReturnValues": "ALL_OLD"}');

@@ -34,7 +34,7 @@ SELECT gt.delete_item('42');
 -- DynamoDB has but this API does not support.
 SELECT gt.put_item('{"TableName": "regress_valid", "Item": {}, "Bogus": 1}');
 SELECT gt.put_item('{"TableName": "regress_valid", "Item": {}, "Expected": {"pk": {"Exists": false}}}');
-SELECT gt.get_item('{"TableName": "regress_valid", "Key": {}, "ProjectionExpression": "pk"}');
+SELECT gt.get_item('{"TableName": "regress_valid", "Key": {}, "AttributesToGet": ["pk"]}');
 SELECT gt.delete_item('{"TableName": "regress_valid", "Key": {}, "tablename": "x"}');
 -- TableName missing or not a string.
 SELECT gt.put_item('{"Item": {"pk": {"S": "k"}, "sk": {"S": "s"}}}');

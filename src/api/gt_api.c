@@ -16,8 +16,8 @@
  *		DynamoDB API, 2012-08-10) that it accepts; any other parameter is
  *		refused before the handler runs, in the same words for every
  *		operation (gt_request.c).  The SQL functions gt.put_item(jsonb),
- *		gt.get_item(jsonb), gt.delete_item(jsonb) and gt.update_item(jsonb)
- *		pass their request
+ *		gt.get_item(jsonb), gt.delete_item(jsonb), gt.update_item(jsonb),
+ *		gt.query(jsonb) and gt.scan(jsonb) pass their request
  *		here; the short forms (gt_api_item.c) call the handlers.  Table
  *		management is written in PL/pgSQL (src/sql/tables.sql) and checks
  *		its requests with the same functions.
@@ -46,7 +46,20 @@ static const char *const put_item_params[] = {
 	"ReturnValuesOnConditionCheckFailure", NULL
 };
 static const char *const get_item_params[] = {
-	"TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity", NULL
+	"TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity",
+	"ProjectionExpression", "ExpressionAttributeNames", NULL
+};
+static const char *const query_params[] = {
+	"TableName", "IndexName", "Select", "Limit", "ConsistentRead",
+	"ScanIndexForward", "ExclusiveStartKey", "ReturnConsumedCapacity",
+	"ProjectionExpression", "FilterExpression", "KeyConditionExpression",
+	"ExpressionAttributeNames", "ExpressionAttributeValues", NULL
+};
+static const char *const scan_params[] = {
+	"TableName", "IndexName", "Limit", "Select", "ExclusiveStartKey",
+	"ReturnConsumedCapacity", "TotalSegments", "Segment",
+	"ProjectionExpression", "FilterExpression", "ExpressionAttributeNames",
+	"ExpressionAttributeValues", "ConsistentRead", NULL
 };
 static const char *const delete_item_params[] = {
 	"TableName", "Key", "ReturnValues", "ReturnConsumedCapacity",
@@ -66,6 +79,8 @@ static const GtApiOperation operations[] = {
 	{"GetItem", gt_api_get_item, get_item_params},
 	{"DeleteItem", gt_api_delete_item, delete_item_params},
 	{"UpdateItem", gt_api_update_item, update_item_params},
+	{"Query", gt_api_query, query_params},
+	{"Scan", gt_api_scan, scan_params},
 };
 
 /*
@@ -128,4 +143,20 @@ Datum
 gt_update_item(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_JSONB_P(gt_api_call("UpdateItem", request_arg(fcinfo)));
+}
+
+/* gt.query(request jsonb) RETURNS jsonb */
+PG_FUNCTION_INFO_V1(gt_query);
+Datum
+gt_query(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_JSONB_P(gt_api_call("Query", request_arg(fcinfo)));
+}
+
+/* gt.scan(request jsonb) RETURNS jsonb */
+PG_FUNCTION_INFO_V1(gt_scan);
+Datum
+gt_scan(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_JSONB_P(gt_api_call("Scan", request_arg(fcinfo)));
 }

@@ -350,7 +350,11 @@ gt_api_get_item(Jsonb *request)
 	const char *operation = "GetItem";
 	GtTable    *table;
 	Jsonb	   *key;
+	Jsonb	   *item;
 	JsonbValue *consistent;
+	JsonbValue *projection;
+	List	   *paths = NIL;
+	GtExprContext cxt;
 
 	table = gt_api_lookup_table(gt_request_string(request, "TableName", operation));
 	key = gt_api_request_jsonb(request, "Key");
@@ -363,7 +367,22 @@ gt_api_get_item(Jsonb *request)
 		ereport(ERROR,
 				(errdynamo(ValidationException, "ConsistentRead must be a boolean")));
 	gt_item_validate_key(key, &table->keys);
-	return gt_api_wrap_result("Item", gt_read_item(table, key));
+	gt_expr_context_init(&cxt, operation,
+						 gt_request_get(request, "ExpressionAttributeNames"), NULL);
+	projection = gt_request_get(request, "ProjectionExpression");
+	if (projection != NULL && projection->type != jbvString)
+		ereport(ERROR,
+				(errdynamo(ValidationException,
+						   "parameter \"ProjectionExpression\" of %s request must be a string",
+						   operation)));
+	if (projection != NULL)
+		paths = gt_expr_parse_projection(&cxt, pnstrdup(projection->val.string.val,
+														projection->val.string.len));
+	gt_expr_context_finish(&cxt);
+	item = gt_read_item(table, key);
+	if (item != NULL && paths != NIL)
+		item = gt_expr_project(item, paths);
+	return gt_api_wrap_result("Item", item);
 }
 
 /*

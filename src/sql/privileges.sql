@@ -16,6 +16,8 @@ GRANT EXECUTE ON FUNCTION
     gt.get_item(jsonb), gt.get_item(text, jsonb),
     gt.delete_item(jsonb), gt.delete_item(text, jsonb),
     gt.update_item(jsonb), gt.update_item(text, jsonb, text, jsonb, jsonb),
+    gt.query(jsonb), gt.query(text, text, jsonb, text, jsonb, boolean),
+    gt.scan(jsonb), gt.scan(text, text, jsonb, jsonb), gt._all_items(text, jsonb),
     gt._check_table_name(text), gt._error_not_found(text),
     gt._check_request(jsonb, text, text[]), gt._request_string(jsonb, text, text),
     gt._validate_item(jsonb, text, text, text, text),

@@ -45,7 +45,9 @@ $$, ARRAY['gt.local_region()', 'gt.hlc_to_timestamptz(bigint)',
           'gt.put_item(jsonb)', 'gt.put_item(text,jsonb)',
           'gt.get_item(jsonb)', 'gt.get_item(text,jsonb)',
           'gt.delete_item(jsonb)', 'gt.delete_item(text,jsonb)',
-          'gt.update_item(jsonb)', 'gt.update_item(text,jsonb,text,jsonb,jsonb)'],
+          'gt.update_item(jsonb)', 'gt.update_item(text,jsonb,text,jsonb,jsonb)',
+          'gt.query(jsonb)', 'gt.query(text,text,jsonb,text,jsonb,boolean)',
+          'gt.scan(jsonb)', 'gt.scan(text,text,jsonb,jsonb)'],
     'PUBLIC can execute exactly the item API, DescribeTable, ListTables and the helpers');
 
 --

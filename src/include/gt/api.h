@@ -25,11 +25,13 @@ typedef Jsonb *(*GtApiHandler) (Jsonb *request);
 /* Runs DynamoDB operation name on request: checks, then serves it. */
 extern Jsonb *gt_api_call(const char *operation, Jsonb *request);
 
-/* The handlers (gt_api_item.c, gt_api_update.c) */
+/* The handlers (gt_api_item.c, gt_api_update.c, gt_api_query.c) */
 extern Jsonb *gt_api_put_item(Jsonb *request);
 extern Jsonb *gt_api_get_item(Jsonb *request);
 extern Jsonb *gt_api_delete_item(Jsonb *request);
 extern Jsonb *gt_api_update_item(Jsonb *request);
+extern Jsonb *gt_api_query(Jsonb *request);
+extern Jsonb *gt_api_scan(Jsonb *request);
 
 /* A request's ConditionExpression, and whether a failure returns the item. */
 typedef struct GtApiCondition

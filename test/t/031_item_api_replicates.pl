@@ -2,7 +2,7 @@
 #
 # UpdateItem and conditional writes made in one region arrive in the other
 # two (issue 14): what replicates is the whole item an update leaves, as a
-# put's is.  A condition is evaluated against the local replica, as in
+# put's is; and Query and Scan then give the same answers in every region.  A condition is evaluated against the local replica, as in
 # DynamoDB's global tables: two regions can both pass a condition on the
 # same item at once, and last-writer-wins then keeps one of the writes in
 # every region.
@@ -93,6 +93,42 @@ $s2->quit;
 $all = converged('concurrent conditional creates');
 like($all, qr/c3=\{"id": \{"S": "c3"\}, "owner": \{"S": "(us-east-1|eu-west-1)"\}\}/,
 	'both passed the condition, one version won in every region');
+
+# Query and Scan answer the same in every region once replicated: items of
+# one partition written in all three, some updated and deleted elsewhere.
+$node->safe_psql('us-east-1', q{
+	SELECT gt.create_table('{"TableName": "events",
+		"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "ts", "KeyType": "RANGE"}],
+		"AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "ts", "AttributeType": "N"}]}')});
+gt_add_replica($node, 'us-east-1', 'events', $_) foreach ('eu-west-1', 'ap-south-1');
+foreach my $i (0 .. 29)
+{
+	my $r = $regions[$i % 3];
+	$node->safe_psql($r, qq{
+		SELECT gt.put_item('events', jsonb_build_object('pk', '{"S": "p"}'::jsonb,
+			'ts', jsonb_build_object('N', '$i'), 'by', jsonb_build_object('S', gt.local_region())))});
+}
+gt_wait($node, $_) foreach @regions;
+$node->safe_psql('eu-west-1', q{
+	SELECT gt.update_item('events', jsonb_build_object('pk', '{"S": "p"}'::jsonb, 'ts', jsonb_build_object('N', n::text)),
+		'SET seen = :t', '{":t": {"BOOL": true}}') FROM generate_series(0, 29, 4) n});
+$node->safe_psql('ap-south-1', q{
+	SELECT gt.delete_item('events', jsonb_build_object('pk', '{"S": "p"}'::jsonb, 'ts', jsonb_build_object('N', n::text)))
+	FROM generate_series(1, 29, 5) n});
+gt_wait($node, $_) foreach @regions;
+my $query = q{SELECT string_agg(i::text, ' ') FROM gt.query('events', 'pk = :p AND ts BETWEEN :a AND :b',
+	'{":p": {"S": "p"}, ":a": {"N": "3"}, ":b": {"N": "25"}}', 'attribute_exists(seen)', scan_index_forward => false) i};
+my $page = q{SELECT gt.query('{"TableName": "events", "KeyConditionExpression": "pk = :p",
+	"ExpressionAttributeValues": {":p": {"S": "p"}}, "Limit": 7, "ProjectionExpression": "ts, #b",
+	"ExpressionAttributeNames": {"#b": "by"}}'::jsonb)};
+my $scan = q{SELECT gt.scan('{"TableName": "events", "Select": "COUNT"}'::jsonb)};
+foreach my $sql ($query, $page, $scan)
+{
+	my $first = $node->safe_psql('us-east-1', $sql);
+	isnt($first, '', 'a read has an answer');
+	is($node->safe_psql($_, $sql), $first, "$_ answers as us-east-1 does") foreach @regions[1 .. 2];
+}
+like($node->safe_psql('ap-south-1', $scan), qr/"Count": 24/, 'every region counts 24 live items');
 
 $node->stop;
 done_testing();
