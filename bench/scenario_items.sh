@@ -56,7 +56,7 @@ items_parse_share() {
     perf record -q -e cpu-clock -F 4999 -g -p "$pid" -o "$OUT/parse.perf" -- sleep 5 >/dev/null 2>&1 || true
     wait "$pgb" || true
     # The "Children" column: samples with the function anywhere on the stack.
-    share=$(perf report -i "$OUT/parse.perf" --children --stdio --sort symbol 2>/dev/null |
+    share=$(perf report -i "$OUT/parse.perf" --children --stdio --sort symbol -g none 2>/dev/null |
         awk '/gt_expr_parse_update/ { gsub("%", "", $1); print $1; exit }')
     echo "${share:-0}"
 }

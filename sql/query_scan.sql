@@ -155,6 +155,19 @@ FROM gt.query('{"TableName": "regress_sorted", "KeyConditionExpression": "pk = :
     "ExpressionAttributeValues": {":b": {"S": "big"}}, "ProjectionExpression": "n"}') p;
 SELECT count(*) FROM gt.query('regress_sorted', 'pk = :b', '{":b": {"S": "big"}}');
 
+-- A page is written in jsonb's binary form directly (src/api/gt_api_page.c):
+-- it equals the same JSON parsed, past the 32 items after which jsonb keeps
+-- offsets rather than lengths.
+SELECT gt.put_item('regress_sorted', jsonb_build_object('pk', '{"S": "many"}'::jsonb, 'n', jsonb_build_object('N', n::text)))
+FROM generate_series(1, 70) n \g /dev/null
+SELECT p = (p::text)::jsonb AS same, jsonb_array_length(p->'Items') AS items,
+       p->'Items'->69->'n' AS last, p->'Items'->32 = (p::text::jsonb)->'Items'->32 AS same_33rd,
+       p->'Count' AS count, jsonb_typeof(p->'Count') AS count_type
+FROM gt.query('{"TableName": "regress_sorted", "KeyConditionExpression": "pk = :m",
+    "ExpressionAttributeValues": {":m": {"S": "many"}}}') p;
+SELECT p = (p::text)::jsonb AS same, p FROM gt.query('{"TableName": "regress_sorted", "KeyConditionExpression": "pk = :m",
+    "ExpressionAttributeValues": {":m": {"S": "many"}}, "Limit": 1, "Select": "COUNT"}') p;
+
 -- GetItem with a ProjectionExpression: nested paths and list elements.
 SELECT gt.create_table('{"TableName": "ProductCatalog",
     "KeySchema": [{"AttributeName": "Id", "KeyType": "HASH"}],

@@ -112,29 +112,6 @@ has_prefix(ReadPlan *plan, Jsonb *item)
 	return gt_expr_eval_condition(&fn, item);
 }
 
-/* Appends a JSON value as a pair of the response object. */
-static void
-push_pair(JsonbParseState **state, const char *key, JsonbValue *value)
-{
-	JsonbValue	k;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	pushJsonbValue(state, WJB_KEY, &k);
-	pushJsonbValue(state, WJB_VALUE, value);
-}
-
-static void
-push_int(JsonbParseState **state, const char *key, int n)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(n)));
-	push_pair(state, key, &v);
-}
-
 /*
  * read_page runs the plan's statement and reads one page: returns the
  * response {"Items", "Count", "ScannedCount", "LastEvaluatedKey"}.
@@ -152,15 +129,12 @@ read_page(ReadPlan *plan)
 	bool		done = false;
 	bool		seen_prefix = false;
 	Portal		portal;
-	JsonbParseState *state = NULL;
-	JsonbValue	v;
-	ListCell   *lc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	portal = SPI_cursor_open_with_args(NULL, plan->sql.data, plan->nargs,
-									   plan->types, plan->values, NULL,
-									   true, CURSOR_OPT_NO_SCROLL);
+	portal = SPI_cursor_open(NULL, gt_table_read_plan(plan->table, plan->sql.data,
+													  plan->nargs, plan->types),
+							 plan->values, NULL, true);
 	while (!done)
 	{
 		SPI_cursor_fetch(portal, true, FETCH_BATCH);
@@ -197,7 +171,8 @@ read_page(ReadPlan *plan)
 			}
 			seen_prefix = true;
 			scanned++;
-			bytes += gt_item_size(item);
+			/* Stored bytes: what DynamoDB's 1 MB counts, give or take. */
+			bytes += VARSIZE(item);
 			last = item;
 			if (plan->filter == NULL || gt_expr_eval_condition(plan->filter, item))
 			{
@@ -212,40 +187,9 @@ read_page(ReadPlan *plan)
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	if (!plan->count_only)
-	{
-		JsonbValue	k;
-
-		k.type = jbvString;
-		k.val.string.val = "Items";
-		k.val.string.len = 5;
-		pushJsonbValue(&state, WJB_KEY, &k);
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-		foreach(lc, items)
-		{
-			Jsonb	   *item = lfirst(lc);
-
-			v.type = jbvBinary;
-			v.val.binary.data = &item->root;
-			v.val.binary.len = VARSIZE(item);
-			pushJsonbValue(&state, WJB_ELEM, &v);
-		}
-		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	}
-	push_int(&state, "Count", count);
-	push_int(&state, "ScannedCount", scanned);
-	if (more && last != NULL)
-	{
-		Jsonb	   *key = gt_item_key_only(last, &plan->table->keys);
-
-		v.type = jbvBinary;
-		v.val.binary.data = &key->root;
-		v.val.binary.len = VARSIZE(key);
-		push_pair(&state, "LastEvaluatedKey", &v);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	return gt_api_page(!plan->count_only, items, count, scanned,
+					   (more && last != NULL) ?
+					   gt_item_key_only(last, &plan->table->keys) : NULL);
 }
 
 /* An integer parameter, or def if absent; ERRORs outside [min, max]. */

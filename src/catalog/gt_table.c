@@ -112,14 +112,28 @@ static uint64 invalidations = 0;
 /* Descriptors replaced in this transaction, freed when it ends. */
 static List *retired = NIL;
 
+/* A statement of gt_table_read_plan(), by its text. */
+typedef struct KeptPlan
+{
+	char	   *sql;
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+/* Read statements one descriptor keeps at most: their shapes are few. */
+#define MAX_READ_PLANS 64
+
 static void
 free_table(GtTable *table)
 {
+	ListCell   *lc;
+
 	for (int i = 0; i < GT_TABLE_NPLANS; i++)
 	{
 		if (table->plans[i] != NULL)
 			SPI_freeplan(table->plans[i]);
 	}
+	foreach(lc, table->read_plans)
+		SPI_freeplan(((KeptPlan *) lfirst(lc))->plan);
 	MemoryContextDelete(table->context);
 }
 
@@ -651,6 +665,42 @@ gt_table_keep_plan(GtTable *table, GtTablePlan which, const char *sql,
 	SPI_keepplan(plan);
 	Assert(table->plans[which] == NULL);
 	table->plans[which] = plan;
+	return plan;
+}
+
+/*
+ * gt_table_read_plan returns the prepared statement of sql for table,
+ * preparing and keeping it on first use (see table.h).  Past
+ * MAX_READ_PLANS shapes, a statement is prepared for this call only, and
+ * freed with SPI's memory.
+ */
+SPIPlanPtr
+gt_table_read_plan(GtTable *table, const char *sql, int nargs, Oid *argtypes)
+{
+	ListCell   *lc;
+	KeptPlan   *kept;
+	SPIPlanPtr	plan;
+	MemoryContext old;
+
+	foreach(lc, table->read_plans)
+	{
+		kept = lfirst(lc);
+		if (strcmp(kept->sql, sql) == 0)
+			return kept->plan;
+	}
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	if (list_length(table->read_plans) >= MAX_READ_PLANS)
+		return plan;
+	SPI_keepplan(plan);
+	old = MemoryContextSwitchTo(table->context);
+	kept = palloc(sizeof(KeptPlan));
+	kept->sql = pstrdup(sql);
+	kept->plan = plan;
+	table->read_plans = lappend(table->read_plans, kept);
+	MemoryContextSwitchTo(old);
 	return plan;
 }
 

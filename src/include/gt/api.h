@@ -52,4 +52,8 @@ extern void gt_api_check_condition(GtApiCondition *condition, Jsonb *item);
 extern void gt_api_write(GtTable *table, Jsonb *key, bool deleting, bool reads,
 						 GtDecider decide, void *arg);
 
+/* The response of a Query or Scan page (gt_api_page.c). */
+extern Jsonb *gt_api_page(bool with_items, List *items, int count, int scanned,
+						  Jsonb *last_key);
+
 #endif							/* GT_API_H */

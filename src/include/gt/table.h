@@ -73,6 +73,7 @@ typedef struct GtTable
 	TriggerDesc *triggers;		/* its triggers but the LWW trigger, or NULL */
 
 	SPIPlanPtr	plans[GT_TABLE_NPLANS];
+	List	   *read_plans;		/* Query and Scan statements (gt_table_read_plan) */
 	MemoryContext context;		/* holds all of this */
 } GtTable;
 
@@ -92,6 +93,14 @@ extern bool gt_table_has_replica(const GtTable *table, const char *region);
  */
 extern SPIPlanPtr gt_table_keep_plan(GtTable *table, GtTablePlan which,
 									 const char *sql, int nargs, Oid *argtypes);
+
+/*
+ * The prepared statement of sql, one of the shapes of Query and Scan
+ * statements, prepared on first use and kept in the descriptor.  Must be
+ * called inside SPI.
+ */
+extern SPIPlanPtr gt_table_read_plan(GtTable *table, const char *sql,
+									 int nargs, Oid *argtypes);
 
 /* ERRORs unless the descriptor is complete (see above). */
 extern void gt_table_check_complete(const GtTable *table);
