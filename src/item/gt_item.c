@@ -22,10 +22,9 @@
  *		The item API calls these functions on its whole input before it
  *		writes anything, so bad input changes nothing: no row is written and
  *		nothing is sent to other regions.  Everything DynamoDB would reject
- *		is rejected here, and every failure is an ERROR with SQLSTATE 22023
- *		(invalid_parameter_value), except an oversized item, which is 54000
- *		(program_limit_exceeded).  Callers and tests rely on these
- *		SQLSTATEs.  Nothing here reads or writes the database, so the SQL
+ *		is rejected here, and every failure is DynamoDB's ValidationException
+ *		(SQLSTATE YD000, gt/error.h), an oversized item included.  Callers,
+ *		tests and the fuzzers rely on it.  Nothing here reads or writes the database, so the SQL
  *		wrappers gt._validate_item() and gt._validate_key() are immutable
  *		and safe in parallel workers (CALLED ON NULL INPUT, because the range
  *		key is optional).

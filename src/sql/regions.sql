@@ -11,17 +11,16 @@ CREATE FUNCTION gt._check_region_name(name text) RETURNS void
     AS $$
 BEGIN
     IF name IS NULL OR name !~ '^[a-z][a-z0-9-]{0,28}$' THEN
-        RAISE EXCEPTION 'invalid region name "%"', name
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Region names are 1 to 29 characters of lower-case letters, digits and hyphens, starting with a letter.';
+        PERFORM gt._raise('ValidationException',
+            pg_catalog.format('invalid region name "%s"', COALESCE(name, '<NULL>')),
+            'Region names are 1 to 29 characters of lower-case letters, digits and hyphens, starting with a letter.');
     END IF;
     -- A region without a registration is the database of its name: these
     -- are the maintenance and template databases (as a region, template1
     -- had workers connected, and CREATE DATABASE failed cluster-wide).
     IF name IN ('postgres', 'template0', 'template1') THEN
-        RAISE EXCEPTION 'region name "%" is reserved', name
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The maintenance and template databases cannot be regions.';
+        PERFORM gt._raise('ValidationException', pg_catalog.format('region name "%s" is reserved', name),
+            'The maintenance and template databases cannot be regions.');
     END IF;
 END
 $$;

@@ -179,97 +179,81 @@ BEGIN
     ks := request OPERATOR(pg_catalog.->) 'KeySchema';
     IF ks IS NULL OR pg_catalog.jsonb_typeof(ks) OPERATOR(pg_catalog.<>) 'array'
        OR pg_catalog.jsonb_array_length(ks) NOT BETWEEN 1 AND 2 THEN
-        RAISE EXCEPTION 'KeySchema must be an array of one or two key elements'
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', 'KeySchema must be an array of one or two key elements');
     END IF;
     FOR elem IN SELECT pg_catalog.jsonb_array_elements(ks) LOOP
         attr := elem OPERATOR(pg_catalog.->>) 'AttributeName';
         IF attr IS NULL OR attr OPERATOR(pg_catalog.=) '' OR pg_catalog.octet_length(attr) > 255 THEN
-            RAISE EXCEPTION 'KeySchema element % must have an AttributeName of 1 to 255 bytes', elem
-                USING ERRCODE = 'invalid_parameter_value';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('KeySchema element %s must have an AttributeName of 1 to 255 bytes', elem));
         END IF;
         IF attr IN ('item', 'gt_update_time', 'gt_update_region', 'gt_deleting') OR attr LIKE 'aws:rep:%' THEN
-            RAISE EXCEPTION 'key attribute name "%" is reserved', attr
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'Replica tables use the columns item, gt_update_time, gt_update_region and gt_deleting.';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('key attribute name "%s" is reserved', attr),
+                'Replica tables use the columns item, gt_update_time, gt_update_region and gt_deleting.', NULL);
         END IF;
         -- A key attribute is a column of each replica: PostgreSQL would
         -- truncate a longer name (and the first replicated write would stop
         -- the link), and a system column's name is taken.
         IF pg_catalog.octet_length(attr) > 63 THEN
-            RAISE EXCEPTION 'key attribute name "%" is longer than 63 bytes', attr
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'Key attributes are columns of every replica table, and PostgreSQL limits column names to 63 bytes.';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('key attribute name "%s" is longer than 63 bytes', attr),
+                'Key attributes are columns of every replica table, and PostgreSQL limits column names to 63 bytes.', NULL);
         END IF;
         IF attr IN ('tableoid', 'ctid', 'xmin', 'xmax', 'cmin', 'cmax') THEN
-            RAISE EXCEPTION 'key attribute name "%" is reserved', attr
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'Key attributes are columns of every replica table, and PostgreSQL names its system columns so.';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('key attribute name "%s" is reserved', attr),
+                'Key attributes are columns of every replica table, and PostgreSQL names its system columns so.', NULL);
         END IF;
         CASE elem OPERATOR(pg_catalog.->>) 'KeyType'
             WHEN 'HASH' THEN
                 IF hash_key IS NOT NULL THEN
-                    RAISE EXCEPTION 'KeySchema must have exactly one HASH key'
-                        USING ERRCODE = 'invalid_parameter_value';
+                    PERFORM gt._raise('ValidationException', 'KeySchema must have exactly one HASH key');
                 END IF;
                 hash_key := attr;
             WHEN 'RANGE' THEN
                 IF range_key IS NOT NULL THEN
-                    RAISE EXCEPTION 'KeySchema must have at most one RANGE key'
-                        USING ERRCODE = 'invalid_parameter_value';
+                    PERFORM gt._raise('ValidationException', 'KeySchema must have at most one RANGE key');
                 END IF;
                 range_key := attr;
             ELSE
-                RAISE EXCEPTION 'invalid KeyType % for key attribute "%"', COALESCE(elem OPERATOR(pg_catalog.->) 'KeyType', 'null'), attr
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'KeyType is HASH or RANGE.';
+                PERFORM gt._raise('ValidationException', pg_catalog.format('invalid KeyType %s for key attribute "%s"', COALESCE(elem OPERATOR(pg_catalog.->) 'KeyType', 'null'), attr),
+                    NULL, 'KeyType is HASH or RANGE.');
         END CASE;
     END LOOP;
     IF hash_key IS NULL THEN
-        RAISE EXCEPTION 'KeySchema must have exactly one HASH key'
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', 'KeySchema must have exactly one HASH key');
     END IF;
     IF hash_key OPERATOR(pg_catalog.=) range_key THEN
-        RAISE EXCEPTION 'HASH and RANGE key must be different attributes, not both "%"', hash_key
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', pg_catalog.format('HASH and RANGE key must be different attributes, not both "%s"', hash_key));
     END IF;
 
     defs := request OPERATOR(pg_catalog.->) 'AttributeDefinitions';
     IF defs IS NULL OR pg_catalog.jsonb_typeof(defs) OPERATOR(pg_catalog.<>) 'array' THEN
-        RAISE EXCEPTION 'AttributeDefinitions must be an array'
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', 'AttributeDefinitions must be an array');
     END IF;
     FOR elem IN SELECT pg_catalog.jsonb_array_elements(defs) LOOP
         attr := elem OPERATOR(pg_catalog.->>) 'AttributeName';
         IF attr IS NULL OR NOT COALESCE(elem OPERATOR(pg_catalog.->>) 'AttributeType', '') IN ('S', 'N', 'B') THEN
-            RAISE EXCEPTION 'invalid attribute definition %', elem
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Each definition has an AttributeName and an AttributeType of S, N or B.';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('invalid attribute definition %s', elem),
+                NULL, 'Each definition has an AttributeName and an AttributeType of S, N or B.');
         END IF;
         IF def_types ? attr THEN
-            RAISE EXCEPTION 'attribute "%" is defined more than once', attr
-                USING ERRCODE = 'invalid_parameter_value';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('attribute "%s" is defined more than once', attr));
         END IF;
         def_types := def_types OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(attr, elem OPERATOR(pg_catalog.->>) 'AttributeType');
     END LOOP;
     hash_type := def_types OPERATOR(pg_catalog.->>) hash_key;
     range_type := def_types OPERATOR(pg_catalog.->>) range_key;
     IF hash_type IS NULL OR (range_key IS NOT NULL AND range_type IS NULL) THEN
-        RAISE EXCEPTION 'key attribute "%" has no attribute definition',
-                CASE WHEN hash_type IS NULL THEN hash_key ELSE range_key END
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', pg_catalog.format('key attribute "%s" has no attribute definition',
+                CASE WHEN hash_type IS NULL THEN hash_key ELSE range_key END));
     END IF;
     IF (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(def_types))
        OPERATOR(pg_catalog.<>) pg_catalog.jsonb_array_length(ks) THEN
-        RAISE EXCEPTION 'number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions'
-            USING ERRCODE = 'invalid_parameter_value';
+        PERFORM gt._raise('ValidationException', 'number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
     END IF;
 
     billing := COALESCE(request OPERATOR(pg_catalog.->>) 'BillingMode', 'PROVISIONED');
     IF billing NOT IN ('PROVISIONED', 'PAY_PER_REQUEST') THEN
-        RAISE EXCEPTION 'invalid BillingMode "%"', billing
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'BillingMode is PROVISIONED or PAY_PER_REQUEST.';
+        PERFORM gt._raise('ValidationException', pg_catalog.format('invalid BillingMode "%s"', billing),
+            NULL, 'BillingMode is PROVISIONED or PAY_PER_REQUEST.');
     END IF;
 
     IF EXISTS (SELECT 1 FROM gt.global_table g WHERE g.table_name OPERATOR(pg_catalog.=) name) THEN
@@ -638,32 +622,28 @@ BEGIN
     IF request ? 'BillingMode' THEN
         -- Replica updates must run before this transaction writes anything.
         IF request ? 'ReplicaUpdates' THEN
-            RAISE EXCEPTION 'UpdateTable cannot change BillingMode and ReplicaUpdates in one request'
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Send one UpdateTable request for each.';
+            PERFORM gt._raise('ValidationException', 'UpdateTable cannot change BillingMode and ReplicaUpdates in one request',
+                NULL, 'Send one UpdateTable request for each.');
         END IF;
         IF request OPERATOR(pg_catalog.->>) 'BillingMode' IS NULL
            OR request OPERATOR(pg_catalog.->>) 'BillingMode' NOT IN ('PROVISIONED', 'PAY_PER_REQUEST') THEN
-            RAISE EXCEPTION 'invalid BillingMode "%"', request OPERATOR(pg_catalog.->>) 'BillingMode'
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'BillingMode is PROVISIONED or PAY_PER_REQUEST.';
+            PERFORM gt._raise('ValidationException', pg_catalog.format('invalid BillingMode "%s"', request OPERATOR(pg_catalog.->>) 'BillingMode'),
+                NULL, 'BillingMode is PROVISIONED or PAY_PER_REQUEST.');
         END IF;
         UPDATE gt.global_table g SET billing_mode = request OPERATOR(pg_catalog.->>) 'BillingMode'
             WHERE g.table_name OPERATOR(pg_catalog.=) name;
     END IF;
     IF request ? 'ReplicaUpdates' THEN
         IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'ReplicaUpdates') OPERATOR(pg_catalog.<>) 'array' THEN
-            RAISE EXCEPTION 'ReplicaUpdates must be an array'
-                USING ERRCODE = 'invalid_parameter_value';
+            PERFORM gt._raise('ValidationException', 'ReplicaUpdates must be an array');
         END IF;
         -- Validate every update before acting on any.
         FOR upd IN SELECT pg_catalog.jsonb_array_elements(request OPERATOR(pg_catalog.->) 'ReplicaUpdates') LOOP
             IF pg_catalog.jsonb_typeof(upd) OPERATOR(pg_catalog.<>) 'object'
                OR (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_object_keys(upd)) OPERATOR(pg_catalog.<>) 1
                OR NOT (upd ? 'Create' OR upd ? 'Delete') THEN
-                RAISE EXCEPTION 'invalid replica update %', upd
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Each replica update is {"Create": {"RegionName": ...}} or {"Delete": {"RegionName": ...}}.';
+                PERFORM gt._raise('ValidationException', pg_catalog.format('invalid replica update %s', upd),
+                    NULL, 'Each replica update is {"Create": {"RegionName": ...}} or {"Delete": {"RegionName": ...}}.');
             END IF;
             action := (SELECT k FROM pg_catalog.jsonb_object_keys(upd) k);
             PERFORM gt._check_region_name((upd OPERATOR(pg_catalog.->) action) OPERATOR(pg_catalog.->>) 'RegionName');
@@ -757,8 +737,7 @@ BEGIN
         IF pg_catalog.jsonb_typeof(request OPERATOR(pg_catalog.->) 'Limit') OPERATOR(pg_catalog.<>) 'number'
            OR (request OPERATOR(pg_catalog.->>) 'Limit')::numeric NOT BETWEEN 1 AND 100
            OR (request OPERATOR(pg_catalog.->>) 'Limit')::numeric OPERATOR(pg_catalog.%) 1 OPERATOR(pg_catalog.<>) 0 THEN
-            RAISE EXCEPTION 'Limit must be an integer between 1 and 100'
-                USING ERRCODE = 'invalid_parameter_value';
+            PERFORM gt._raise('ValidationException', 'Limit must be an integer between 1 and 100');
         END IF;
         lim := (request OPERATOR(pg_catalog.->>) 'Limit')::integer;
     END IF;

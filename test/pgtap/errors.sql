@@ -1,8 +1,8 @@
 -- SQLSTATEs of the API's errors, which clients map to DynamoDB's
 -- exceptions (src/include/gt/error.h): ValidationException YD000,
 -- ResourceNotFoundException YD002, ResourceInUseException YD003, each
--- message beginning with the exception's name.  Table management's own
--- checks of its parameters, in PL/pgSQL, still use 22023.
+-- message beginning with the exception's name.  The region functions, which
+-- are not DynamoDB's, keep PostgreSQL's codes.
 BEGIN;
 SELECT plan(26);
 
@@ -36,11 +36,11 @@ SELECT throws_ok($$SELECT gt.put_item('{"TableName": "regress_errors", "Item": {
 SELECT throws_ok($$SELECT gt.create_table('{"TableName": "regress_errors_2",
     "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
     "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "BOOL"}]}')$$,
-    '22023', NULL, 'an invalid attribute definition');
+    'YD000', NULL, 'an invalid attribute definition');
 SELECT throws_ok($$SELECT gt.update_table('{"TableName": "regress_errors", "ReplicaUpdates": [{"Create": {"RegionName": "Bad_Region"}}]}')$$,
-    '22023', 'invalid region name "Bad_Region"', 'an invalid region name in ReplicaUpdates');
+    'YD000', 'ValidationException: invalid region name "Bad_Region"', 'an invalid region name in ReplicaUpdates');
 SELECT throws_ok($$SELECT gt.list_tables('{"Limit": 0}')$$,
-    '22023', 'Limit must be an integer between 1 and 100', 'an invalid Limit');
+    'YD000', 'ValidationException: Limit must be an integer between 1 and 100', 'an invalid Limit');
 
 -- ResourceNotFoundException
 SELECT throws_ok($$SELECT gt.put_item('regress_nosuch', '{"id": {"S": "a"}}')$$,
