@@ -95,6 +95,11 @@ SELECT regress_update('SET Price = ProductCategory + :p', '{":p": {"N": "1"}}');
 SELECT regress_update('SET Price = list_append(Price, :p)', '{":p": {"L": []}}');
 SELECT regress_update('SET Absent.Nested = :p', '{":p": {"N": "1"}}');
 SELECT regress_update('SET ProductCategory.Nested = :p', '{":p": {"N": "1"}}');
+-- A path through a scalar or through a list by name (the expression
+-- fuzzer found REMOVE of one crashing the server).
+SELECT regress_update('REMOVE Price.Nested');
+SELECT regress_update('REMOVE RelatedItems.Nested, ProductCategory[0]');
+SELECT regress_update('REMOVE Absent.Nested[2]', return_values => 'UPDATED_OLD');
 SELECT regress_update('ADD ProductCategory :p', '{":p": {"N": "1"}}');
 SELECT regress_update('ADD Price :p', '{":p": {"S": "1"}}');
 SELECT regress_update('ADD Sizes :p', '{":p": {"SS": ["1"]}}');

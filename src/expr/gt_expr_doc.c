@@ -80,7 +80,10 @@ gt_doc_open(GtDoc *doc)
 
 	if (doc->open)
 		return;
-	Assert(doc->type == GT_ATTR_M || doc->type == GT_ATTR_L);
+	/* Callers check; a scalar's value is no container to open. */
+	if (doc->type != GT_ATTR_M && doc->type != GT_ATTR_L)
+		elog(ERROR, "cannot open an AttributeValue of type %s as a map or list",
+			 gt_attr_type_name(doc->type));
 	(void) gt_attr_type_of(doc->value, &inner);
 	if (doc->type == GT_ATTR_M)
 		open_map(doc, inner.val.binary.data);

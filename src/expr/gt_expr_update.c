@@ -305,11 +305,17 @@ gt_expr_apply_update(List *updates, Jsonb *item, Jsonb *key,
 				{
 					GtDoc	   *doc = root;
 
+					GtPathElem *last = &path->elems[path->nelems - 1];
+
 					/* Nothing to remove under what is not there. */
 					for (int i = 0; i < path->nelems - 1 && doc != NULL; i++)
 						doc = gt_doc_member(doc, &path->elems[i]);
-					if (doc != NULL)
-						gt_doc_remove(doc, &path->elems[path->nelems - 1]);
+					if (doc == NULL)
+						break;
+					/* A name under a scalar or list, an index under a map. */
+					if (doc->type != (last->name ? GT_ATTR_M : GT_ATTR_L))
+						invalid_path();
+					gt_doc_remove(doc, last);
 					break;
 				}
 			case GT_UPDATE_ADD:
