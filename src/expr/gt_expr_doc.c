@@ -190,8 +190,6 @@ gt_doc_to_value(GtDoc *doc)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue	k;
-	JsonbValue *result;
-	Jsonb	   *jb;
 	const char *type = gt_attr_type_name(doc->type);
 
 	if (!doc->open)
@@ -204,12 +202,7 @@ gt_doc_to_value(GtDoc *doc)
 	pushJsonbValue(&state, doc->type == GT_ATTR_M ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
 	push_members(&state, doc);
 	pushJsonbValue(&state, doc->type == GT_ATTR_M ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
-	jb = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-	result = palloc(sizeof(JsonbValue));
-	result->type = jbvBinary;
-	result->val.binary.data = &jb->root;
-	result->val.binary.len = VARSIZE(jb);
-	return result;
+	return gt_expr_binary_value(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
 }
 
 Jsonb *

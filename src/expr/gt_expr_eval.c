@@ -266,14 +266,24 @@ gt_expr_path_get(Jsonb *item, GtPath *path)
 	return v;
 }
 
-/* Builds the AttributeValue {type: inner}. */
+/* A jsonb as a JsonbValue that pushJsonbValue() takes whole. */
+JsonbValue *
+gt_expr_binary_value(Jsonb *jb)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	v->type = jbvBinary;
+	v->val.binary.data = &jb->root;
+	v->val.binary.len = VARSIZE(jb);
+	return v;
+}
+
+/* Builds the AttributeValue {type: inner}, inner a scalar or binary. */
 static JsonbValue *
 make_attr(const char *type, JsonbValue *inner)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue	k;
-	JsonbValue *result = palloc(sizeof(JsonbValue));
-	Jsonb	   *jb;
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	k.type = jbvString;
@@ -281,11 +291,30 @@ make_attr(const char *type, JsonbValue *inner)
 	k.val.string.len = strlen(type);
 	pushJsonbValue(&state, WJB_KEY, &k);
 	pushJsonbValue(&state, WJB_VALUE, inner);
-	jb = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-	result->type = jbvBinary;
-	result->val.binary.data = &jb->root;
-	result->val.binary.len = VARSIZE(jb);
-	return result;
+	return gt_expr_binary_value(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
+
+/*
+ * gt_expr_array_attr builds the AttributeValue {type: [elems...]} of a list
+ * or set, in one parse state (pushJsonbValue() takes no array as a value).
+ */
+JsonbValue *
+gt_expr_array_attr(const char *type, List *elems)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	k;
+	ListCell   *lc;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	k.type = jbvString;
+	k.val.string.val = (char *) type;
+	k.val.string.len = strlen(type);
+	pushJsonbValue(&state, WJB_KEY, &k);
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	foreach(lc, elems)
+		pushJsonbValue(&state, WJB_ELEM, lfirst(lc));
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	return gt_expr_binary_value(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
 }
 
 /* An N AttributeValue of a numeric, checked against DynamoDB's limits. */
@@ -391,8 +420,7 @@ eval_list_append(GtExpr *expr, Jsonb *item)
 	JsonbValue *b = gt_expr_eval_operand(lsecond(expr->args), item);
 	JsonbValue	x;
 	JsonbValue	y;
-	JsonbParseState *state = NULL;
-	JsonbValue *list;
+	List	   *elems = NIL;
 
 	if (a == NULL || b == NULL)
 		ereport(ERROR,
@@ -403,17 +431,14 @@ eval_list_append(GtExpr *expr, Jsonb *item)
 				(errdynamo(ValidationException,
 						   "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: %s",
 						   gt_attr_type_name(attr_type(a, &x) != GT_ATTR_L ? attr_type(a, &x) : attr_type(b, &y)))));
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (int side = 0; side < 2; side++)
 	{
-		int			n;
-		JsonbValue *elems = array_elements(side == 0 ? &x : &y, &n);
+		JsonbContainer *c = (side == 0 ? &x : &y)->val.binary.data;
 
-		for (int i = 0; i < n; i++)
-			pushJsonbValue(&state, WJB_ELEM, &elems[i]);
+		for (int i = 0; i < JsonContainerSize(c); i++)
+			elems = lappend(elems, getIthJsonbValueFromContainer(c, i));
 	}
-	list = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	return make_attr("L", list);
+	return gt_expr_array_attr("L", elems);
 }
 
 JsonbValue *

@@ -116,48 +116,25 @@ combine_sets(GtAttrType t, JsonbValue *a, JsonbValue *b, bool add)
 {
 	JsonbValue	x;
 	JsonbValue	y;
-	JsonbParseState *state = NULL;
-	JsonbValue	av_key;
-	JsonbValue *result;
-	Jsonb	   *jb;
-	const char *name = gt_attr_type_name(t);
-	int			kept = 0;
+	List	   *elems = NIL;
 
 	(void) gt_attr_type_of(a, &x);
 	(void) gt_attr_type_of(b, &y);
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	av_key.type = jbvString;
-	av_key.val.string.val = (char *) name;
-	av_key.val.string.len = strlen(name);
-	pushJsonbValue(&state, WJB_KEY, &av_key);
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	for (int i = 0; i < JsonContainerSize(x.val.binary.data); i++)
 	{
 		JsonbValue *e = getIthJsonbValueFromContainer(x.val.binary.data, i);
 
-		if (!add && gt_expr_set_has(t, &y, e))
-			continue;
-		pushJsonbValue(&state, WJB_ELEM, e);
-		kept++;
+		if (add || !gt_expr_set_has(t, &y, e))
+			elems = lappend(elems, e);
 	}
 	for (int j = 0; add && j < JsonContainerSize(y.val.binary.data); j++)
 	{
 		JsonbValue *f = getIthJsonbValueFromContainer(y.val.binary.data, j);
 
-		if (gt_expr_set_has(t, &x, f))
-			continue;
-		pushJsonbValue(&state, WJB_ELEM, f);
-		kept++;
+		if (!gt_expr_set_has(t, &x, f))
+			elems = lappend(elems, f);
 	}
-	if (kept == 0)
-		return NULL;
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	jb = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-	result = palloc(sizeof(JsonbValue));
-	result->type = jbvBinary;
-	result->val.binary.data = &jb->root;
-	result->val.binary.len = VARSIZE(jb);
-	return result;
+	return elems == NIL ? NULL : gt_expr_array_attr(gt_attr_type_name(t), elems);
 }
 
 /* ADD: a number added to, a set united with, or the value created. */

@@ -197,7 +197,11 @@ extern bool gt_expr_set_has(GtAttrType type, JsonbValue *set, JsonbValue *elem);
 extern Jsonb *gt_expr_apply_update(List *updates, Jsonb *item, Jsonb *key,
 								   const GtKeySchema *ks, List **changed);
 
-/* The projection of item on paths (gt_expr_eval.c). */
+/* A jsonb as a JsonbValue, and a list's or set's AttributeValue. */
+extern JsonbValue *gt_expr_binary_value(Jsonb *jb);
+extern JsonbValue *gt_expr_array_attr(const char *type, List *elems);
+
+/* The projection of item on paths (gt_expr_doc.c). */
 extern Jsonb *gt_expr_project(Jsonb *item, List *paths);
 
 #endif							/* GT_EXPR_H */
