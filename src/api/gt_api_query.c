@@ -96,20 +96,11 @@ key_value(JsonbValue *value, const char *attname, char type)
 static bool
 has_prefix(ReadPlan *plan, Jsonb *item)
 {
-	GtExpr		path = {.kind = GT_EXPR_PATH};
-	GtExpr		value = {.kind = GT_EXPR_VALUE, .value = plan->prefix};
-	GtExpr		fn = {.kind = GT_EXPR_FUNCTION, .fn = GT_FN_BEGINS_WITH};
-	GtPath		p;
-	GtPathElem	e;
+	const char *range = plan->table->keys.range_name;
 
-	e.name = (char *) plan->table->keys.range_name;
-	e.index = 0;
-	p.nelems = 1;
-	p.elems = &e;
-	p.text = e.name;
-	path.path = &p;
-	fn.args = list_make2(&path, &value);
-	return gt_expr_eval_condition(&fn, item);
+	return gt_expr_begins_with(getKeyJsonValueFromContainer(&item->root, range,
+															strlen(range), NULL),
+							   plan->prefix);
 }
 
 /*
@@ -142,7 +133,7 @@ read_page(ReadPlan *plan)
 			break;
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
-			bool		isnull;
+			bool		isnull;	/* the item column is NOT NULL */
 			Datum		d = SPI_getbinval(SPI_tuptable->vals[i],
 										  SPI_tuptable->tupdesc, 1, &isnull);
 			Jsonb	   *item;
@@ -182,7 +173,6 @@ read_page(ReadPlan *plan)
 									gt_expr_project(item, plan->projection) : item);
 			}
 			MemoryContextSwitchTo(old);
-			(void) isnull;
 		}
 	}
 	SPI_cursor_close(portal);

@@ -391,24 +391,33 @@ eval_size(JsonbValue *value)
 	return make_number(DirectFunctionCall1(int4_numeric, Int32GetDatum(n)));
 }
 
-/* + and - of SET: both operands numbers. */
-static JsonbValue *
-eval_arithmetic(GtExpr *expr, Jsonb *item)
+/*
+ * The two operands of a SET function or operator, evaluated against item;
+ * both must name something the item has.
+ */
+static void
+two_operands(GtExpr *expr, Jsonb *item, JsonbValue **a, JsonbValue **b)
 {
-	JsonbValue *a = gt_expr_eval_operand(linitial(expr->args), item);
-	JsonbValue *b = gt_expr_eval_operand(lsecond(expr->args), item);
-	JsonbValue	x;
-	JsonbValue	y;
-
-	if (a == NULL || b == NULL)
+	*a = gt_expr_eval_operand(linitial(expr->args), item);
+	*b = gt_expr_eval_operand(lsecond(expr->args), item);
+	if (*a == NULL || *b == NULL)
 		ereport(ERROR,
 				(errdynamo(ValidationException,
 						   "The provided expression refers to an attribute that does not exist in the item")));
+}
+
+/* a + b, or a - b with subtract: both N AttributeValues. */
+JsonbValue *
+gt_expr_number_sum(JsonbValue *a, JsonbValue *b, bool subtract)
+{
+	JsonbValue	x;
+	JsonbValue	y;
+
 	if (attr_type(a, &x) != GT_ATTR_N || attr_type(b, &y) != GT_ATTR_N)
 		ereport(ERROR,
 				(errdynamo(ValidationException,
 						   "An operand in the update expression has an incorrect data type")));
-	return make_number(DirectFunctionCall2(expr->kind == GT_EXPR_PLUS ? numeric_add : numeric_sub,
+	return make_number(DirectFunctionCall2(subtract ? numeric_sub : numeric_add,
 										   number_datum(&x), number_datum(&y)));
 }
 
@@ -416,16 +425,13 @@ eval_arithmetic(GtExpr *expr, Jsonb *item)
 static JsonbValue *
 eval_list_append(GtExpr *expr, Jsonb *item)
 {
-	JsonbValue *a = gt_expr_eval_operand(linitial(expr->args), item);
-	JsonbValue *b = gt_expr_eval_operand(lsecond(expr->args), item);
+	JsonbValue *a;
+	JsonbValue *b;
 	JsonbValue	x;
 	JsonbValue	y;
 	List	   *elems = NIL;
 
-	if (a == NULL || b == NULL)
-		ereport(ERROR,
-				(errdynamo(ValidationException,
-						   "The provided expression refers to an attribute that does not exist in the item")));
+	two_operands(expr, item, &a, &b);
 	if (attr_type(a, &x) != GT_ATTR_L || attr_type(b, &y) != GT_ATTR_L)
 		ereport(ERROR,
 				(errdynamo(ValidationException,
@@ -452,7 +458,13 @@ gt_expr_eval_operand(GtExpr *expr, Jsonb *item)
 			return expr->value;
 		case GT_EXPR_PLUS:
 		case GT_EXPR_MINUS:
-			return eval_arithmetic(expr, item);
+			{
+				JsonbValue *a;
+				JsonbValue *b;
+
+				two_operands(expr, item, &a, &b);
+				return gt_expr_number_sum(a, b, expr->kind == GT_EXPR_MINUS);
+			}
 		case GT_EXPR_FUNCTION:
 			switch (expr->fn)
 			{
@@ -510,8 +522,8 @@ eval_compare(GtCompareOp op, JsonbValue *a, JsonbValue *b)
 }
 
 /* begins_with(path, operand): S on S, B on B. */
-static bool
-eval_begins_with(JsonbValue *a, JsonbValue *b)
+bool
+gt_expr_begins_with(JsonbValue *a, JsonbValue *b)
 {
 	JsonbValue	x;
 	JsonbValue	y;
@@ -662,7 +674,7 @@ gt_expr_eval_condition(GtExpr *expr, Jsonb *item)
 					case GT_FN_ATTRIBUTE_TYPE:
 						return eval_attribute_type(a, gt_expr_eval_operand(lsecond(expr->args), item));
 					case GT_FN_BEGINS_WITH:
-						return eval_begins_with(a, gt_expr_eval_operand(lsecond(expr->args), item));
+						return gt_expr_begins_with(a, gt_expr_eval_operand(lsecond(expr->args), item));
 					case GT_FN_CONTAINS:
 						return eval_contains(a, gt_expr_eval_operand(lsecond(expr->args), item));
 					default:

@@ -157,13 +157,8 @@ apply_add(GtDoc *root, GtPath *path, JsonbValue *value)
 	if (old->type != t)
 		wrong_operand("ADD", old->type);
 	if (t == GT_ATTR_N)
-	{
-		GtExpr		a = {.kind = GT_EXPR_VALUE, .value = gt_doc_to_value(old)};
-		GtExpr		b = {.kind = GT_EXPR_VALUE, .value = value};
-		GtExpr		sum = {.kind = GT_EXPR_PLUS, .args = list_make2(&a, &b)};
-
-		gt_doc_set(parent, last, gt_doc_from_value(gt_expr_eval_operand(&sum, NULL)));
-	}
+		gt_doc_set(parent, last,
+				   gt_doc_from_value(gt_expr_number_sum(gt_doc_to_value(old), value, false)));
 	else
 		gt_doc_set(parent, last,
 				   gt_doc_from_value(combine_sets(t, gt_doc_to_value(old), value, true)));
@@ -193,7 +188,7 @@ apply_delete(GtDoc *root, GtPath *path, JsonbValue *value)
 		gt_doc_set(parent, last, gt_doc_from_value(rest));
 }
 
-/* Is a list index of path's last element greater than b's?  (qsort) */
+/* list_sort order of SETs: list elements by index, before the others. */
 static int
 set_order(const ListCell *a, const ListCell *b)
 {

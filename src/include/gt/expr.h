@@ -170,6 +170,12 @@ extern bool gt_expr_eval_condition(GtExpr *expr, Jsonb *item);
  */
 extern JsonbValue *gt_expr_eval_operand(GtExpr *expr, Jsonb *item);
 
+/* a + b (a - b with subtract) of two N AttributeValues. */
+extern JsonbValue *gt_expr_number_sum(JsonbValue *a, JsonbValue *b, bool subtract);
+
+/* begins_with(a, b): a (NULL: absent) is an S or B beginning with b. */
+extern bool gt_expr_begins_with(JsonbValue *a, JsonbValue *b);
+
 /* The AttributeValue at path in item, or NULL if absent. */
 extern JsonbValue *gt_expr_path_get(Jsonb *item, GtPath *path);
 
